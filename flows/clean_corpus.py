@@ -1,0 +1,120 @@
+"""The `clean_corpus` Prefect flow: data/raw → normalized JSONL in data/clean, with a report.
+
+Reads top to bottom: discover inputs → plan (new, changed, unchanged, gone) → batches →
+template fingerprints → clean batches (tasks) → commit outputs → report. All the work is
+done by `textwash` library functions; this file only orders, batches and schedules them.
+Tasks take whole batches of files, never single documents: a task run costs milliseconds
+of orchestration, a document microseconds of work.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from textwash import __version__
+from textwash.config import Config
+from textwash.inputs import InputFile, discover
+from textwash.pipeline import CleanContext
+from textwash.report import write_run_report
+from textwash.runner import (
+    BatchResult,
+    ManifestEntry,
+    commit_batch,
+    fingerprint_batch,
+    open_run,
+    plan_batches,
+    plan_work,
+    record_template_fingerprints,
+    run_lock,
+    settle_plan,
+)
+from textwash.runner import clean_batch as clean_batch_in_process
+from textwash.stats import RunStats
+
+
+@task(name="fingerprint-batch", cache_policy=NO_CACHE)
+def fingerprint_batch_task(batch: list[InputFile], config: Config) -> list[Any]:
+    return fingerprint_batch(batch, config)
+
+
+@task(name="clean-batch", cache_policy=NO_CACHE)
+def clean_batch_task(batch: list[InputFile], ctx: CleanContext, staging_dir: Path) -> BatchResult:
+    return clean_batch_in_process(batch, ctx, staging_dir)
+
+
+@flow(name="clean_corpus")
+def clean_corpus(
+    input_dir: str = "data/raw",
+    output_dir: str = "data/clean",
+    full: bool = False,
+    batch_size: int = 500,
+    config: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Clean every new or changed input under `input_dir` into `output_dir`."""
+    logger = get_run_logger()
+    settings = Config.from_mapping(config)
+    params = {"input_dir": input_dir, "output_dir": output_dir, "full": full,
+              "batch_size": batch_size, "version": __version__, "config": settings.to_dict()}
+    with run_lock(Path(output_dir)):
+        run = open_run(Path(input_dir), Path(output_dir))
+        logger.info("run %s: %s → %s", run.run_id, input_dir, output_dir)
+
+        inputs = discover(run.input_dir)
+        plan = plan_work(inputs, run.known, full=full)
+        entries: list[ManifestEntry] = settle_plan(run, plan)
+        logger.info("%d inputs: %d to clean, %d unchanged, %d not readable as documents",
+                    len(inputs), len(plan.to_clean), len(plan.unchanged), len(plan.not_read))
+
+        batches = plan_batches(plan.to_clean, batch_size, settings.batch_max_bytes)
+        fingerprints = [fingerprint_batch_task.submit(batch, settings) for batch in batches]
+        template_keys = record_template_fingerprints(
+            run,
+            (item for future in fingerprints for item in future.result()),
+            plan.gone,
+            settings.template_min_documents,
+        )
+
+        ctx = CleanContext(settings, template_keys)
+        futures = [clean_batch_task.submit(batch, ctx, run.staging_dir) for batch in batches]
+        stats = RunStats()
+        for entry in entries:
+            stats.add_input(entry.status, entry.reason)
+        started, done_inputs = time.monotonic(), 0
+        for number, (future, batch) in enumerate(zip(futures, batches, strict=True), start=1):
+            result = future.result()
+            commit_batch(result, batch, run.output_dir, run.state, run.run_id)
+            entries.extend(result.entries)
+            stats.merge(result.stats)
+            done_inputs += len(batch)
+            elapsed = max(time.monotonic() - started, 1e-9)
+            logger.info("batch %d/%d committed: %d/%d inputs, %d documents, %.0f docs/s",
+                        number, len(batches), done_inputs, len(plan.to_clean),
+                        stats.documents, stats.documents / elapsed)
+
+        report = write_run_report(run, entries, stats, params)
+        run.state.close()
+    _publish_artifacts(report, stats)
+    logger.info("\n%s", report["summary"])
+    return {key: value for key, value in report.items() if key != "markdown"}
+
+
+def _publish_artifacts(report: dict[str, Any], stats: RunStats) -> None:
+    create_markdown_artifact(
+        key="textwash-report", markdown=report["markdown"],
+        description=f"textwash data-quality report, run {report['run_id']}",
+    )
+    rows = [
+        {"reason": reason, "lines": lines, "characters": stats.removed_chars_by_reason[reason]}
+        for reason, lines in stats.removed_by_reason.most_common()
+    ]
+    if rows:
+        create_table_artifact(
+            key="textwash-removed-by-reason", table=rows,
+            description="Lines removed per reason code",
+        )

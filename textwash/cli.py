@@ -1,0 +1,136 @@
+"""The `textwash` command line: run the flow, clean files in-process, show a report.
+
+`textwash run` runs the Prefect flow (on a local temporary server unless
+PREFECT_API_URL is set); `textwash clean FILE...` cleans without Prefect and writes
+JSONL records to stdout; `textwash report [RUN]` prints a run's summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+QUIET_PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+def _quiet_prefect() -> None:
+    for key, value in QUIET_PREFECT_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="textwash", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run the clean_corpus flow")
+    run.add_argument("--input", default="data/raw", help="input folder (default: data/raw)")
+    run.add_argument("--output", default="data/clean", help="output folder (default: data/clean)")
+    run.add_argument("--full", action="store_true", help="re-clean every input, not only changes")
+    run.add_argument("--batch-size", type=int, default=500, metavar="N",
+                     help="input files per task (default: 500)")
+
+    clean = commands.add_parser("clean", help="clean files in-process; JSONL to stdout")
+    clean.add_argument("files", nargs="+", type=Path)
+
+    report = commands.add_parser("report", help="print a run's summary and report path")
+    report.add_argument("run", nargs="?", help="run id (default: the latest run)")
+    report.add_argument("--output", default="data/clean", help="output folder")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    if args.command == "clean":
+        return _clean(args.files)
+    return _report(Path(args.output), args.run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.batch_size < 1:
+        print("textwash: --batch-size must be at least 1", file=sys.stderr)
+        return 2
+    if not Path(args.input).is_dir():
+        print(f"textwash: input folder not found: {args.input}", file=sys.stderr)
+        return 2
+    _quiet_prefect()
+    from flows.clean_corpus import clean_corpus
+    from textwash.runner import RunLockedError
+
+    try:
+        result = clean_corpus(
+            input_dir=args.input, output_dir=args.output, full=args.full,
+            batch_size=args.batch_size,
+        )
+    except RunLockedError as exc:
+        print(f"textwash: {exc}", file=sys.stderr)
+        return 3
+    print(result["summary"])
+    return 0
+
+
+def _clean(files: list[Path]) -> int:
+    from textwash.inputs import InputFile, classify, output_name_for
+    from textwash.pipeline import CleanContext, clean_file
+
+    status = 0
+    ctx = CleanContext()
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError as exc:
+            print(f"textwash: {path}: {exc.strerror or exc}", file=sys.stderr)
+            status = 1
+            continue
+        fmt, compressed = classify(path.name)
+        item = InputFile(
+            path=str(path), abs_path=path, size=info.st_size, mtime_ns=info.st_mtime_ns,
+            format=fmt, compressed=compressed,
+            skip_reason=None if fmt else "unsupported-type", output_name=output_name_for(str(path)),
+        )
+        outcome = clean_file(item, ctx, keep_documents=False)
+        for line in outcome.lines:
+            sys.stdout.buffer.write(line)
+        for failure in outcome.failures:
+            print(f"textwash: {path}: line {failure.line}: {failure.reason}: {failure.error}",
+                  file=sys.stderr)
+        if outcome.status != "cleaned":
+            detail = f": {outcome.error}" if outcome.error else ""
+            print(f"textwash: {path}: {outcome.status}: {outcome.reason}{detail}", file=sys.stderr)
+            status = 1
+    sys.stdout.flush()
+    return status
+
+
+def _report(output_dir: Path, run_id: str | None) -> int:
+    from textwash.state import StateDB
+
+    runs_dir = output_dir / "_runs"
+    if not runs_dir.is_dir():
+        print(f"textwash: no runs under {output_dir}", file=sys.stderr)
+        return 1
+    if run_id is None:
+        runs = sorted(p.name for p in runs_dir.iterdir() if (p / "report.md").exists())
+        if not runs:
+            print(f"textwash: no finished runs under {output_dir}", file=sys.stderr)
+            return 1
+        run_id = runs[-1]
+    state = StateDB(output_dir)
+    row = state.conn.execute("SELECT summary FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    state.close()
+    if not row or not row[0]:
+        print(f"textwash: run {run_id} not found or not finished", file=sys.stderr)
+        return 1
+    print(row[0])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Every tunable threshold of the pipeline, in one place.
+
+Vocabularies and regular expressions live in `textwash/data/`; this module holds only
+numbers and switches. `Config()` gives the defaults; `Config.from_mapping()` builds one
+from a flow parameter or a JSON file. Nothing here reads input or writes output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class UnicodePolicy:
+    """What the repair stage does to valid text (see README, "Unicode policy")."""
+
+    keep_curly_quotes: bool = True
+    keep_fullwidth: bool = True
+    nbsp_to_space: bool = True
+    odd_hyphens_to_ascii: bool = True
+    remove_soft_hyphens: bool = True
+    remove_zero_width_spaces: bool = True
+    keep_zwj_zwnj: bool = True
+    normalization: str = "NFC"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds that keep one bad input from stalling or exhausting a run."""
+
+    max_file_bytes: int = 256 * 1024 * 1024
+    max_decompressed_bytes: int = 512 * 1024 * 1024
+    max_document_bytes: int = 32 * 1024 * 1024
+    max_html_bytes: int = 8 * 1024 * 1024
+    max_jsonl_line_bytes: int = 64 * 1024 * 1024
+    document_timeout_s: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    unicode: UnicodePolicy = field(default_factory=UnicodePolicy)
+    limits: Limits = field(default_factory=Limits)
+    # Template lines: a line recurring in this many distinct documents of one source.
+    template_min_documents: int = 3
+    # Language detection reads at most this many characters per document.
+    language_max_chars: int = 2000
+    # Batching: a task cleans input files until either bound is reached.
+    batch_max_files: int = 500
+    batch_max_bytes: int = 16 * 1024 * 1024
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any] | None) -> Config:
+        if not values:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        unknown = set(values) - known
+        if unknown:
+            raise ValueError(f"unknown config keys: {', '.join(sorted(unknown))}")
+        kwargs: dict[str, Any] = dict(values)
+        if isinstance(kwargs.get("unicode"), dict):
+            kwargs["unicode"] = UnicodePolicy(**kwargs["unicode"])
+        if isinstance(kwargs.get("limits"), dict):
+            kwargs["limits"] = Limits(**kwargs["limits"])
+        return cls(**kwargs)
+
+
+DEFAULT_CONFIG = Config()

@@ -1,0 +1,344 @@
+"""The life of one corpus run, as plain functions the Prefect flow calls in order.
+
+plan (what is new, changed, unchanged, gone) → batches → template fingerprints →
+clean a batch into a staging folder → commit a batch (atomic renames + state) →
+finish (manifest, stats, report). Outputs are staged and renamed into place, and the
+state database is updated only after the rename, so a run killed at any point leaves
+no partial file and the next run redoes exactly what was not committed.
+This module knows nothing about Prefect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import os
+import secrets
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from textwash.config import Config
+from textwash.inputs import InputFile
+from textwash.pipeline import CleanContext, FileOutcome, clean_file, template_fingerprints
+from textwash.state import InputState, StateDB
+from textwash.stats import RunStats
+
+RUNS_DIR = "_runs"
+STAGING_DIR = "_staging"
+LOCK_FILE = ".textwash.lock"
+OUTPUT_SUFFIX = ".jsonl"
+
+
+class RunLockedError(RuntimeError):
+    """Another run is active on the same output folder."""
+
+
+@contextmanager
+def run_lock(output_dir: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the output folder's lock for the duration of a run (fails fast by default)."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    handle = open(output_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held for the block
+    try:
+        flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+        try:
+            fcntl.flock(handle, flags)
+        except BlockingIOError as exc:
+            raise RunLockedError(
+                f"another textwash run is active on {output_dir}; "
+                "this run exits without touching it (try again when that run has finished)"
+            ) from exc
+        yield
+    finally:
+        handle.close()
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(2)}"
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class ManifestEntry:
+    """How one input ended in this run."""
+
+    path: str
+    status: str  # cleaned | skipped | failed
+    reason: str | None = None
+    error: str | None = None
+    documents: int = 0
+    failed_records: list[dict[str, Any]] = field(default_factory=list)
+    output: str | None = None
+    size: int = 0
+    sha256: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "reason": self.reason,
+            "error": self.error,
+            "documents": self.documents,
+            "failed_records": self.failed_records,
+            "output": self.output,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(slots=True)
+class WorkPlan:
+    to_clean: list[InputFile]
+    unchanged: list[InputFile]
+    not_read: list[InputFile]
+    gone: list[str]
+
+
+def plan_work(inputs: list[InputFile], known: dict[str, InputState], *, full: bool) -> WorkPlan:
+    """Split discovered inputs into what to clean, what is unchanged, what is never read.
+
+    An input is unchanged when its size and modification time match the last run that
+    committed it; `--full` cleans everything again.
+    """
+    plan = WorkPlan([], [], [], [])
+    present = set()
+    for item in inputs:
+        present.add(item.path)
+        if item.skip_reason:
+            plan.not_read.append(item)
+            continue
+        previous = known.get(item.path)
+        if (
+            not full
+            and previous is not None
+            and previous.size == item.size
+            and previous.mtime_ns == item.mtime_ns
+        ):
+            plan.unchanged.append(item)
+        else:
+            plan.to_clean.append(item)
+    plan.gone = sorted(path for path in known if path not in present)
+    return plan
+
+
+def plan_batches(items: list[InputFile], max_files: int, max_bytes: int) -> list[list[InputFile]]:
+    """Consecutive groups of inputs, each up to `max_files` files or `max_bytes` bytes."""
+    batches: list[list[InputFile]] = []
+    current: list[InputFile] = []
+    size = 0
+    for item in items:
+        if current and (len(current) >= max_files or size + item.size > max_bytes):
+            batches.append(current)
+            current, size = [], 0
+        current.append(item)
+        size += item.size
+    if current:
+        batches.append(current)
+    return batches
+
+
+def fingerprint_batch(
+    items: list[InputFile], config: Config
+) -> list[tuple[str, list[tuple[str, str, list[str]]]]]:
+    """Template fingerprints of each input of a batch: [(path, [(site, doc, keys)])]."""
+    return [(item.path, list(template_fingerprints(item, config))) for item in items]
+
+
+@dataclass(slots=True)
+class BatchResult:
+    entries: list[ManifestEntry]
+    stats: RunStats
+    staged: dict[str, str]  # input path -> staged file path
+
+
+def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) -> BatchResult:
+    """Clean a batch of inputs, writing each input's records to a staged file."""
+    staging_dir.mkdir(parents=True, exist_ok=True)
+    entries: list[ManifestEntry] = []
+    stats = RunStats()
+    staged: dict[str, str] = {}
+    for item in items:
+        outcome = clean_file(item, ctx)
+        entry = _entry_for(outcome)
+        if outcome.lines:
+            target = staging_dir / (item.output_name + OUTPUT_SUFFIX)
+            write_atomic(target, outcome.lines)
+            staged[item.path] = str(target)
+            entry.output = item.output_name + OUTPUT_SUFFIX
+        entries.append(entry)
+        stats.add_input(entry.status, entry.reason)
+        for failure in outcome.failures:
+            stats.add_record_failure(failure.reason)
+        for doc in outcome.documents:
+            stats.add_document(doc)
+    return BatchResult(entries, stats, staged)
+
+
+def _entry_for(outcome: FileOutcome) -> ManifestEntry:
+    return ManifestEntry(
+        path=outcome.item.path,
+        status=outcome.status,
+        reason=outcome.reason,
+        error=outcome.error,
+        documents=len(outcome.lines),
+        failed_records=[
+            {"line": f.line, "index": f.index, "reason": f.reason, "error": f.error}
+            for f in outcome.failures
+        ],
+        size=outcome.item.size,
+        sha256=outcome.sha256,
+    )
+
+
+def write_atomic(target: Path, lines: Iterable[bytes]) -> None:
+    """Write `lines` to `target` through a temporary file and a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            for line in lines:
+                handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def commit_batch(
+    result: BatchResult,
+    items: list[InputFile],
+    output_dir: Path,
+    state: StateDB,
+    run_id: str,
+) -> None:
+    """Move a batch's staged outputs into place, then record the inputs as done.
+
+    An input that no longer yields records loses its old output, so the output folder
+    always mirrors the current inputs.
+    """
+    by_path = {item.path: item for item in items}
+    states = []
+    for entry in result.entries:
+        item = by_path[entry.path]
+        final = output_dir / (item.output_name + OUTPUT_SUFFIX)
+        staged = result.staged.get(entry.path)
+        if staged:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, final)
+        elif final.exists():
+            final.unlink()
+        states.append(
+            InputState(
+                path=entry.path, size=item.size, mtime_ns=item.mtime_ns, sha256=entry.sha256,
+                status=entry.status, reason=entry.reason, output=entry.output,
+                documents=entry.documents, run_id=run_id,
+            )
+        )
+    state.record_inputs(states)
+
+
+def remove_gone_outputs(gone: list[str], known: dict[str, InputState], output_dir: Path) -> None:
+    for path in gone:
+        previous = known[path]
+        if previous.output:
+            (output_dir / previous.output).unlink(missing_ok=True)
+
+
+def clear_stale_staging(output_dir: Path) -> None:
+    """Staging folders of killed runs hold nothing committed: remove them."""
+    staging_root = output_dir / STAGING_DIR
+    if staging_root.exists():
+        shutil.rmtree(staging_root, ignore_errors=True)
+
+
+def unchanged_entry(item: InputFile, previous: InputState) -> ManifestEntry:
+    return ManifestEntry(
+        path=item.path, status="skipped", reason="unchanged", documents=previous.documents,
+        output=previous.output, size=item.size, sha256=previous.sha256,
+    )
+
+
+def not_read_entry(item: InputFile) -> ManifestEntry:
+    return ManifestEntry(path=item.path, status="skipped", reason=item.skip_reason, size=item.size)
+
+
+def write_manifest(run_dir: Path, entries: list[ManifestEntry]) -> Path:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / "manifest.jsonl"
+    ordered = sorted(entries, key=lambda e: e.path)
+    write_atomic(path, (orjson.dumps(e.to_dict(), option=orjson.OPT_SORT_KEYS
+                                     | orjson.OPT_APPEND_NEWLINE) for e in ordered))
+    return path
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_atomic(path, [orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+                                     | orjson.OPT_APPEND_NEWLINE)])
+
+
+@dataclass(slots=True)
+class RunContext:
+    """Where one run reads and writes, and what the state database knew at its start."""
+
+    run_id: str
+    input_dir: Path
+    output_dir: Path
+    run_dir: Path
+    staging_dir: Path
+    state: StateDB
+    known: dict[str, InputState]
+    started_at: str
+
+
+def open_run(input_dir: Path, output_dir: Path) -> RunContext:
+    """Start a run: clear what killed runs left, register the run, load input state."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    clear_stale_staging(output_dir)
+    state = StateDB(output_dir)
+    state.mark_interrupted_runs()
+    run_id = new_run_id()
+    started_at = utc_now()
+    state.start_run(run_id, started_at)
+    return RunContext(
+        run_id=run_id,
+        input_dir=input_dir,
+        output_dir=output_dir,
+        run_dir=output_dir / RUNS_DIR / run_id,
+        staging_dir=output_dir / STAGING_DIR / run_id,
+        state=state,
+        known=state.inputs(),
+        started_at=started_at,
+    )
+
+
+def record_template_fingerprints(
+    run: RunContext,
+    fingerprints: Iterable[tuple[str, list[tuple[str, str, list[str]]]]],
+    gone: list[str],
+    min_documents: int,
+) -> dict[str, frozenset[str]]:
+    """Store this run's fingerprints, forget deleted inputs', return the template keys."""
+    run.state.forget_template_inputs(gone)
+    for path, prints in fingerprints:
+        run.state.replace_template_fingerprints(path, prints)
+    return run.state.template_keys(min_documents)
+
+
+def settle_plan(run: RunContext, plan: WorkPlan) -> list[ManifestEntry]:
+    """Manifest entries for inputs not cleaned this run; outputs of deleted inputs go."""
+    remove_gone_outputs(plan.gone, run.known, run.output_dir)
+    run.state.forget_inputs(plan.gone)
+    entries = [unchanged_entry(item, run.known[item.path]) for item in plan.unchanged]
+    entries += [not_read_entry(item) for item in plan.not_read]
+    return entries

@@ -1,0 +1,199 @@
+"""The run-state database: what each input looked like when it was last cleaned.
+
+An embedded SQLite file under the output folder (`_state.sqlite`) remembers, per input
+path, its size, mtime, content hash, status and output, so that a scheduled run cleans
+only new or changed inputs. It also keeps the per-site line counts behind template
+detection, and one row per run. It stores no document text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+STATE_FILE = "_state.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS inputs (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT,
+    status TEXT NOT NULL,
+    reason TEXT,
+    output TEXT,
+    documents INTEGER NOT NULL DEFAULT 0,
+    run_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,
+    summary TEXT
+);
+CREATE TABLE IF NOT EXISTS template_docs (
+    path TEXT NOT NULL,
+    site TEXT NOT NULL,
+    doc_hash TEXT NOT NULL,
+    PRIMARY KEY (path, site, doc_hash)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS template_lines (
+    site TEXT NOT NULL,
+    line_key TEXT NOT NULL,
+    doc_hash TEXT NOT NULL,
+    PRIMARY KEY (site, line_key, doc_hash)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS template_lines_by_doc ON template_lines (site, doc_hash);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class InputState:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str | None
+    status: str
+    reason: str | None
+    output: str | None
+    documents: int
+    run_id: str
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class StateDB:
+    """A thin wrapper over the SQLite file; one instance per run, in the flow process."""
+
+    def __init__(self, output_dir: Path) -> None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        self.path = output_dir / STATE_FILE
+        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=60)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def inputs(self) -> dict[str, InputState]:
+        rows = self.conn.execute(
+            "SELECT path, size, mtime_ns, sha256, status, reason, output, documents, run_id"
+            " FROM inputs"
+        )
+        return {row[0]: InputState(*row) for row in rows}
+
+    def record_inputs(self, states: Iterable[InputState]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (s.path, s.size, s.mtime_ns, s.sha256, s.status, s.reason, s.output,
+                     s.documents, s.run_id)
+                    for s in states
+                ],
+            )
+
+    def forget_inputs(self, paths: Iterable[str]) -> None:
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM inputs WHERE path = ?", [(p,) for p in paths])
+
+    # -- runs -------------------------------------------------------------------------
+
+    def start_run(self, run_id: str, started_at: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO runs (run_id, started_at, status) VALUES (?, ?, 'running')",
+                (run_id, started_at),
+            )
+
+    def mark_interrupted_runs(self) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+
+    def finish_run(self, run_id: str, finished_at: str, status: str, summary: str) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?",
+                (finished_at, status, summary, run_id),
+            )
+
+    def previous_run(self, run_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT run_id FROM runs WHERE run_id < ? AND status = 'finished'"
+            " ORDER BY run_id DESC LIMIT 1",
+            (run_id,),
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- template line counts ---------------------------------------------------------
+
+    def replace_template_fingerprints(
+        self, path: str, fingerprints: Iterable[tuple[str, str, list[str]]]
+    ) -> None:
+        """Record the (site, document hash, line keys) of one input, replacing old ones."""
+        with self.transaction() as conn:
+            self._drop_template_docs(conn, [path])
+            for site, doc_hash, keys in fingerprints:
+                conn.execute(
+                    "INSERT OR IGNORE INTO template_docs VALUES (?, ?, ?)", (path, site, doc_hash)
+                )
+                conn.executemany(
+                    "INSERT OR IGNORE INTO template_lines VALUES (?, ?, ?)",
+                    [(site, key, doc_hash) for key in keys],
+                )
+
+    def forget_template_inputs(self, paths: Iterable[str]) -> None:
+        with self.transaction() as conn:
+            self._drop_template_docs(conn, list(paths))
+
+    @staticmethod
+    def _drop_template_docs(conn: sqlite3.Connection, paths: list[str]) -> None:
+        for path in paths:
+            old = conn.execute(
+                "SELECT site, doc_hash FROM template_docs WHERE path = ?", (path,)
+            ).fetchall()
+            conn.execute("DELETE FROM template_docs WHERE path = ?", (path,))
+            for site, doc_hash in old:
+                still_used = conn.execute(
+                    "SELECT 1 FROM template_docs WHERE site = ? AND doc_hash = ? LIMIT 1",
+                    (site, doc_hash),
+                ).fetchone()
+                if not still_used:
+                    conn.execute(
+                        "DELETE FROM template_lines WHERE site = ? AND doc_hash = ?",
+                        (site, doc_hash),
+                    )
+
+    def template_keys(self, min_documents: int) -> dict[str, frozenset[str]]:
+        """Per site, the line keys found in at least `min_documents` distinct documents."""
+        found: dict[str, set[str]] = {}
+        rows = self.conn.execute(
+            "SELECT site, line_key FROM template_lines GROUP BY site, line_key"
+            " HAVING COUNT(*) >= ?",
+            (min_documents,),
+        )
+        for site, key in rows:
+            found.setdefault(site, set()).add(key)
+        return {site: frozenset(keys) for site, keys in found.items()}
