@@ -35,7 +35,7 @@ def test_flow_cleans_every_input_kind_then_runs_incrementally(
         "image.png": ("skipped", "unsupported-type"),
         "notes.md": ("cleaned", None),
         "page.html": ("cleaned", None),
-        **{f"seeds/{p.name}": ("cleaned", None) for p in sorted((mixed_corpus / "seeds").iterdir())},
+        **{f"seeds/{p.name}": ("cleaned", None) for p in (mixed_corpus / "seeds").iterdir()},
     }
     assert [(f["line"], f["reason"]) for f in entries["dump.jsonl"]["failed_records"]] == [
         (2, "invalid-json"), (5, "not-an-object"),

@@ -5,8 +5,8 @@ import json
 import jsonschema
 
 import textwash
-from textwash.records import document_id, dumps
 from tests.conftest import SAMPLE_HTML
+from textwash.records import document_id, dumps
 
 
 def test_every_seed_record_validates_against_schema_v1(seed_paths, schema):
@@ -28,7 +28,7 @@ def test_serialized_record_is_one_sorted_utf8_line():
     record = textwash.clean_document("Überschrift\n\nEin kurzer Absatz.".encode(), filename="x.txt")
     line = dumps(record)
     assert line.endswith(b"\n") and line.count(b"\n") == 1
-    assert "Ü".encode() in line or "Ein".encode() in line
+    assert "Ü".encode() in line or b"Ein" in line
     assert list(json.loads(line)) == sorted(json.loads(line))
 
 
