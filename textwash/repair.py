@@ -1,18 +1,29 @@
-"""Repair decoded text: mojibake and HTML entities (ftfy), then the Unicode policy.
+"""Repair decoded text: mojibake, HTML entities, controls, lost dashes; then the Unicode policy.
 
-ftfy runs under an explicit config: its defaults straighten curly quotes and fold
-fullwidth CJK punctuation, which would damage good text. Every change is counted by kind
-so the record can say what was repaired. Damage that cannot be undone (runs of '?' or
-U+FFFD where letters were lost) is counted and flagged, not guessed at. This module does
-not detect charsets (`textwash.decode`) or touch markup structure.
+Clean text takes a fast path: one scan finds the non-ASCII characters and the few ASCII
+signals ('&', '?', CR, controls) a repair could act on; when none is present only the
+policy runs (plain `str.replace` per character present, NFC check). Otherwise repair is
+per line, so a document whose lines were mis-decoded only in part is fixed line by line:
+a line is handed to ftfy only when it holds a mojibake pair (a UTF-8 lead byte followed
+by a continuation byte as some legacy code page would show them), a C1 control or an
+entity. ftfy runs under an explicit config: its defaults straighten curly quotes, fold
+fullwidth CJK punctuation and strip emoji tag characters, which would damage good text.
+
+Every change is counted by kind. Damage that cannot be undone (runs of '?' or U+FFFD
+where letters were lost) is counted and flagged, not guessed at; a '?' that stands for a
+lost dash between two English words is restored. This module does not detect charsets
+(`textwash.decode`) or touch markup structure.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 
 import ftfy
 
@@ -25,19 +36,51 @@ _FTFY_TEXT = ftfy.TextFixerConfig(
     fix_latin_ligatures=False,
     fix_line_breaks=False,
     remove_control_chars=False,
+    remove_terminal_escapes=True,
     normalization=None,
     explain=True,
 )
 _FTFY_MARKUP = _FTFY_TEXT._replace(unescape_html=False)
 
-_ODD_HYPHENS = re.compile("[\u2010\u2011\u2012\u2043\ufe63\uff0d]")
-_NBSP = re.compile("[\u00a0\u2007\u202f]")
-_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
-_SOFT_HYPHEN = "\u00ad"
+# Code pages through which UTF-8 is commonly mis-read. A mojibake pair is a UTF-8 lead
+# byte (0xC2-0xF4) followed by a continuation byte (0x80-0xBF), both as that code page
+# shows them; browsers show the bytes cp1252 leaves undefined as C1 controls.
+_MOJIBAKE_CODECS = ("cp1252", "mac_roman", "cp1251", "cp1250", "iso-8859-2", "cp1253",
+                    "cp1254", "cp1257", "cp437")
+
+
+def _shown_as(codec: str, first: int, last: int) -> str:
+    return "".join(bytes([b]).decode(codec, errors="ignore") or chr(b)
+                   for b in range(first, last + 1))
+
+
+def _mojibake_pair_pattern() -> re.Pattern[str]:
+    alternatives = []
+    for codec in _MOJIBAKE_CODECS:
+        leads = re.escape(_shown_as(codec, 0xC2, 0xF4))
+        continuations = re.escape(_shown_as(codec, 0x80, 0xBF))
+        alternatives.append(f"[{leads}][{continuations}]")
+    # UTF-8 for U+00A0-U+00FF read as latin-1 with the NBSP byte turned into a space.
+    alternatives.append("[\u00c2\u00c3](?= )")
+    return re.compile("|".join(alternatives))
+
+
+_MOJIBAKE_PAIR = _mojibake_pair_pattern()
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_C1 = re.compile("[\x80-\x9f]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LOSSY_RUN = re.compile("\ufffd+|\\?{2,}")
-_LOST_DASH = re.compile(r"(?<=[a-z]{2})\?(?=[a-z]{2})")
-_ASCII_SAFE = re.compile(r"[^\x20-\x7e\t\n]|&[#A-Za-z0-9]+;|\r")
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
+_ASCII_SIGNALS = re.compile("[\x00-\x08\x0b-\x1f\x7f&?]")
+
+_NBSP = ("\u00a0", "\u2007", "\u202f")
+_ODD_HYPHENS = ("\u2010", "\u2011", "\u2012")
+_SOFT_HYPHEN = "\u00ad"
+_ZERO_WIDTH = ("\u200b", "\u2060", "\ufeff")
+_ZWJ_ZWNJ = ("\u200c", "\u200d")
+_REPLACEMENT = "\ufffd"
+
+# Characters that send a line to ftfy, apart from mojibake pairs and entities.
+_LINE_TRIGGERS = re.compile("[\x80-\x9f]|\x1b\\[")
 
 
 @dataclass(slots=True)
@@ -47,78 +90,256 @@ class Repaired:
     damaged: bool = False
 
 
-def repair_text(text: str, policy: UnicodePolicy | None = None, *, markup: bool = False) -> Repaired:
+def repair_text(
+    text: str, policy: UnicodePolicy | None = None, *, markup: bool = False
+) -> Repaired:
     """Repair `text` and apply the Unicode policy; `markup=True` leaves entities alone."""
     policy = policy or UnicodePolicy()
     repairs: Counter[str] = Counter()
-    if not _ASCII_SAFE.search(text) and "??" not in text and "?" not in text:
-        return Repaired(text, repairs, False)
-    text = _fix_line_breaks(text, repairs)
-    text = _fix_with_ftfy(text, repairs, markup=markup)
-    text = _apply_policy(text, policy, repairs)
-    text = _restore_lost_dashes(text, repairs)
-    lossy = sum(len(m.group()) >= 1 and (m.group()[0] == "\ufffd" or len(m.group()) >= 3)
-                for m in _LOSSY_RUN.finditer(text))
-    if lossy:
-        repairs["lossy-damage-kept"] += lossy
-    return Repaired(text, repairs, lossy > 0)
+    if "\r" in text:
+        repairs["line-breaks"] += text.count("\r")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    non_ascii = set("".join(_NON_ASCII.findall(text))) if not text.isascii() else set()
+    ascii_signals = set(_ASCII_SIGNALS.findall(text))
+    if markup:
+        ascii_signals.discard("&")
+    needs_lines = bool(ascii_signals - {"?"}) or (
+        non_ascii and (_C1.search(text) or _MOJIBAKE_PAIR.search(text))
+    )
+    if needs_lines:
+        text = _repair_lines(text, repairs, markup=markup)
+        non_ascii = set("".join(_NON_ASCII.findall(text))) if not text.isascii() else set()
+    if non_ascii:
+        text = _apply_policy(text, non_ascii, policy, repairs)
+    damaged = False
+    if "?" in ascii_signals or "?" in text:
+        text = restore_lost_dashes(text, repairs)
+        damaged = _count_lost_letters(text, repairs) > 0
+    if _REPLACEMENT in text:
+        runs = len(re.findall(f"{_REPLACEMENT}+", text))
+        repairs["lossy-damage-kept"] += runs
+        damaged = True
+    return Repaired(text, repairs, damaged)
 
 
-def _fix_line_breaks(text: str, repairs: Counter[str]) -> str:
-    if "\r" not in text:
-        return text
-    repairs["line-breaks"] += text.count("\r")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _repair_lines(text: str, repairs: Counter[str], *, markup: bool) -> str:
+    config = _FTFY_MARKUP if markup else _FTFY_TEXT
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        suspicious = (
+            _LINE_TRIGGERS.search(line)
+            or (not line.isascii() and _MOJIBAKE_PAIR.search(line))
+            or (not markup and "&" in line and _ENTITY.search(line))
+        )
+        if suspicious:
+            line = _fix_with_ftfy(line, config, repairs)
+        if _CONTROL.search(line):
+            line, count = _CONTROL.subn("", line)
+            repairs["control-chars"] += count
+        lines[index] = line
+    return "\n".join(lines)
 
 
-def _fix_with_ftfy(text: str, repairs: Counter[str], *, markup: bool) -> str:
-    fixed, explanation = ftfy.fix_and_explain(text, _FTFY_MARKUP if markup else _FTFY_TEXT)
-    if fixed != text:
-        kinds = {_ftfy_kind(step, name) for step, name in explanation or ()}
-        for kind in kinds:
+def _fix_with_ftfy(line: str, config: ftfy.TextFixerConfig, repairs: Counter[str]) -> str:
+    fixed, explanation = ftfy.fix_and_explain(line, config)
+    if fixed != line:
+        for kind in {_ftfy_kind(step, name) for step, name in explanation or ()}:
             repairs[kind] += 1
     return fixed
 
 
 def _ftfy_kind(step: str, name: str) -> str:
     """A repair kind for one ftfy explanation step."""
-    if step in ("encode", "decode", "transcode"):
+    if step in ("encode", "decode", "transcode") and name != "fix_c1_controls":
         return "mojibake"
-    return {"unescape_html": "html-entities", "fix_c1_controls": "c1-controls"}.get(
-        name, name.replace("_", "-")
-    )
+    return {
+        "unescape_html": "html-entities",
+        "fix_c1_controls": "c1-controls",
+        "decode_inconsistent_utf8": "mojibake",
+        "remove_terminal_escapes": "control-chars",
+    }.get(name, name.replace("_", "-"))
 
 
-def _apply_policy(text: str, policy: UnicodePolicy, repairs: Counter[str]) -> str:
-    def sub(pattern: re.Pattern[str], replacement: str, kind: str, value: str) -> str:
-        new, count = pattern.subn(replacement, value)
-        if count:
-            repairs[kind] += count
-        return new
+def _apply_policy(text: str, present: set[str], policy: UnicodePolicy,
+                  repairs: Counter[str]) -> str:
+    def replace(chars: tuple[str, ...], replacement: str, kind: str, value: str) -> str:
+        for char in chars:
+            if char in present:
+                repairs[kind] += value.count(char)
+                value = value.replace(char, replacement)
+        return value
 
-    text = sub(_CONTROL, "", "control-chars", text)
     if policy.nbsp_to_space:
-        text = sub(_NBSP, " ", "nbsp", text)
+        text = replace(_NBSP, " ", "nbsp", text)
     if policy.odd_hyphens_to_ascii:
-        text = sub(_ODD_HYPHENS, "-", "hyphens", text)
-    if policy.remove_soft_hyphens and _SOFT_HYPHEN in text:
-        repairs["soft-hyphens"] += text.count(_SOFT_HYPHEN)
-        text = text.replace(_SOFT_HYPHEN, "")
+        text = replace(_ODD_HYPHENS, "-", "hyphens", text)
+    if policy.remove_soft_hyphens:
+        text = replace((_SOFT_HYPHEN,), "", "soft-hyphens", text)
     if policy.remove_zero_width_spaces:
-        text = sub(_ZERO_WIDTH, "", "zero-width", text)
+        text = replace(_ZERO_WIDTH, "", "zero-width", text)
+    if not policy.keep_zwj_zwnj:
+        text = replace(_ZWJ_ZWNJ, "", "zero-width", text)
     if policy.normalization and not unicodedata.is_normalized(policy.normalization, text):
-        normalized = unicodedata.normalize(policy.normalization, text)
+        text = unicodedata.normalize(policy.normalization, text)
         repairs["unicode-normalization"] += 1
-        text = normalized
     return text
 
 
-def _restore_lost_dashes(text: str, repairs: Counter[str]) -> str:
-    new, count = _LOST_DASH.subn("\u2014", text)
-    if count:
-        repairs["lost-dash"] += count
-    return new
+# ---- lost characters ------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class _DashWords:
+    english_markers: frozenset[str]
+    two_letter_words: frozenset[str]
+    contraction_tails: frozenset[str]
+    question_starters: frozenset[str]
+
+
+@cache
+def _dash_words() -> _DashWords:
+    data = tomllib.loads(
+        resources.files("textwash.data").joinpath("lost_dash_words.toml").read_text("utf-8")
+    )
+    return _DashWords(**{key: frozenset(data[key]) for key in _DashWords.__slots__})
+
+
+# A '?' glued between a word (or number) and a lower-case word, or standing alone
+# between two such words; the token around it holds nothing URL- or code-like.
+_GLUED = re.compile(r"(?<![\w?&=/%])([A-Za-z]+|[0-9]+)\?([a-z]+|[0-9]+)(?![\w?=&/%(])")
+_SPACED = re.compile(r"(?<=[a-z0-9,)]) \? (?=[a-z])")
+_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
+_CODE_LINE = re.compile(r"[{};=<>|`\\]|://|\bwww\.|\?\S*=|&&")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"\u201c\u201d]\s+)([A-Za-z']+)[^.!?]*$")
+# A '?' standing for a lost letter: inside a word, opening a word, or a run of them.
+_LOST_LETTER = re.compile(
+    r"(?<=[^\W\d_])\?+(?=[^\W\d_])"
+    r"|(?:^|(?<=[\s(\"'\u201c\u2018\u00ab]))\?+(?=[^\W\d_])"
+    r"|(?:^|(?<=\s))\?{2,}(?=[\s.,;:!)]|$)"
+)
+_URLISH_TOKEN = re.compile(r"\S*(?:://|www\.|[=&/_<>{}:;|`\\]|\?\S*=)\S*")
+
+
+def restore_lost_dashes(text: str, repairs: Counter[str]) -> str:
+    """Turn '?' that stands for a lost em dash between English words back into '—'."""
+    if "?" not in text:
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if "?" in line and _is_english_prose(line):
+            lines[index] = _restore_line(line, repairs)
+    return "\n".join(lines)
+
+
+def _is_english_prose(line: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(line)]
+    if len(words) < 4:
+        return False
+    markers = sum(w in _dash_words().english_markers for w in words)
+    return markers / len(words) >= 0.15
+
+
+def _restore_line(line: str, repairs: Counter[str]) -> str:
+    words = _dash_words()
+    candidates: list[tuple[int, str]] = []
+    for match in _GLUED.finditer(line):
+        left, right = match.group(1), match.group(2)
+        if _near_code(line, match.start(), match.end()):
+            continue
+        if left.isdigit() and right.isdigit():
+            candidates.append((match.start(1) + len(left), "\u2013"))
+            continue
+        if right.isdigit() or right in words.contraction_tails:
+            continue
+        if not all(_dash_side_ok(side, words) for side in (left, right) if not side.isdigit()):
+            continue
+        if left[-1].isupper() and len(left) > 1:
+            continue
+        candidates.append((match.start(1) + len(left), "\u2014"))
+    for match in _SPACED.finditer(line):
+        if _near_code(line, match.start(), match.end()):
+            continue
+        candidates.append((match.start() + 1, "\u2014"))
+    if not candidates or _has_lost_letters(line, {pos for pos, _ in candidates}):
+        return line
+    kept = [c for c in candidates if not _reads_as_question(line, c[0], candidates)]
+    if not kept:
+        return line
+    chars = list(line)
+    for position, dash in kept:
+        chars[position] = dash
+    repairs["lost-dash"] += len(kept)
+    return "".join(chars)
+
+
+def _near_code(line: str, start: int, end: int) -> bool:
+    """Code or a URL in the sentence around a '?' makes it an operator or a query."""
+    left = max(line.rfind(". ", 0, start), line.rfind("; ", 0, start))
+    right = line.find(". ", end)
+    sentence = line[left + 1:] if right < 0 else line[left + 1:right]
+    return bool(_CODE_LINE.search(sentence))
+
+
+def _dash_side_ok(word: str, words: _DashWords) -> bool:
+    lower = word.lower()
+    if len(word) == 1:
+        return lower == "a"
+    if len(word) == 2:
+        return lower in words.two_letter_words
+    return True
+
+
+def _has_lost_letters(line: str, dash_positions: set[int]) -> bool:
+    """Other '?' in the line look like lost letters: then glued '?' may be letters too."""
+    return any(start not in dash_positions for start in _lost_letter_marks(line))
+
+
+def _reads_as_question(line: str, position: int, candidates: list[tuple[int, str]]) -> bool:
+    """A lone '?' after a clause that opens like a question may be a real question mark."""
+    start = max((i + 1 for i in (line.rfind(p, 0, position) for p in ".!\n") if i >= 0),
+                default=0)
+    same_sentence = [pos for pos, _ in candidates if start <= pos]
+    end_of_sentence = min((i for i in (line.find(p, position + 1) for p in ".!") if i >= 0),
+                          default=len(line))
+    if len([pos for pos in same_sentence if pos < end_of_sentence]) >= 2:
+        return False
+    earlier = [pos for pos, _ in candidates if start <= pos < position]
+    clause_start = earlier[-1] + 1 if earlier else start
+    first = _WORD.search(line, clause_start, position)
+    return bool(first) and first.group().lower() in _dash_words().question_starters
+
+
+def _in_urlish_token(line: str, position: int) -> bool:
+    start = line.rfind(" ", 0, position) + 1
+    end = line.find(" ", position)
+    token = line[start:] if end < 0 else line[start:end]
+    return bool(_URLISH_TOKEN.fullmatch(token))
+
+
+def _lost_letter_marks(line: str) -> list[int]:
+    """Where runs of '?' in `line` stand for lost letters (not questions, queries, code)."""
+    if _CODE_LINE.search(line):
+        return []
+    marks = []
+    for match in _LOST_LETTER.finditer(line):
+        before = line[match.start() - 1] if match.start() else ""
+        after = line[match.end()] if match.end() < len(line) else ""
+        if before.islower() and after.isupper():
+            continue  # "next?Nobody": a question mark missing its space
+        if not _in_urlish_token(line, match.start()):
+            marks.append(match.start())
+    return marks
+
+
+def _count_lost_letters(text: str, repairs: Counter[str]) -> int:
+    runs = sum(len(_lost_letter_marks(line)) for line in text.split("\n") if "?" in line)
+    if runs:
+        repairs["lossy-damage-kept"] += runs
+    return runs
+
+
+# ---- decode + repair ------------------------------------------------------------------
 
 @dataclass(slots=True)
 class DecodedAndRepaired:
@@ -128,6 +349,7 @@ class DecodedAndRepaired:
     encoding: str
     repairs: Counter[str]
     damaged: bool
+    method: str = ""
 
 
 def decode_and_repair_detailed(
@@ -137,7 +359,8 @@ def decode_and_repair_detailed(
     """Decode `raw` (bytes, or text already decoded upstream) and repair it.
 
     HTML stays markup: entities are left for the HTML parser. `html` defaults to a guess
-    from the file name and content.
+    from the file name and content. `method` says how the charset was chosen (bom,
+    utf-8, declared, detected; empty for text passed in).
     """
     from textwash.decode import decode_bytes
     from textwash.inputs import sniff_kind
@@ -145,14 +368,16 @@ def decode_and_repair_detailed(
     is_html = sniff_kind(raw, filename) == "html" if html is None else html
     if isinstance(raw, bytes):
         decoded = decode_bytes(raw, html=is_html)
-        text, encoding, replaced = decoded.text, decoded.encoding, decoded.replaced
+        text, encoding, replaced, method = (
+            decoded.text, decoded.encoding, decoded.replaced, decoded.method
+        )
     else:
-        text, encoding, replaced = raw, "utf-8", 0
+        text, encoding, replaced, method = raw, "utf-8", 0, ""
     repaired = repair_text(text, policy, markup=is_html)
     if replaced:
         repaired.repairs["undecodable-bytes"] += replaced
     return DecodedAndRepaired(
-        repaired.text, encoding, repaired.repairs, repaired.damaged or replaced > 0
+        repaired.text, encoding, repaired.repairs, repaired.damaged or replaced > 0, method
     )
 
 
