@@ -17,6 +17,12 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.execution import (
+    api_shared_with_workers,
+    batch_limits,
+    dask_worker_count,
+    task_runner_for,
+)
 from textwash import __version__
 from textwash.config import Config
 from textwash.inputs import InputFile, discover
@@ -53,15 +59,24 @@ def clean_corpus(
     input_dir: str = "data/raw",
     output_dir: str = "data/clean",
     full: bool = False,
-    batch_size: int = 500,
+    batch_size: int | None = None,
     config: dict[str, Any] | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
-    """Clean every new or changed input under `input_dir` into `output_dir`."""
+    """Clean every new or changed input under `input_dir` into `output_dir`.
+
+    Batch tasks run in this process (`workers` 1), in `workers` local processes, or on
+    the Dask cluster at `dask_address`; the output is the same byte for byte.
+    `batch_size` caps the input files per task (default: sized from the workers).
+    """
     logger = get_run_logger()
     settings = Config.from_mapping(config)
     params = {"input_dir": input_dir, "output_dir": output_dir, "full": full,
-              "batch_size": batch_size, "version": __version__, "config": settings.to_dict()}
-    with run_lock(Path(output_dir)):
+              "batch_size": batch_size, "workers": workers, "dask_address": dask_address,
+              "version": __version__, "config": settings.to_dict()}
+    with run_lock(Path(output_dir)), api_shared_with_workers(), \
+            task_runner_for(workers, dask_address) as runner:
         run = open_run(Path(input_dir), Path(output_dir))
         logger.info("run %s: %s → %s", run.run_id, input_dir, output_dir)
 
@@ -71,8 +86,15 @@ def clean_corpus(
         logger.info("%d inputs: %d to clean, %d unchanged, %d not readable as documents",
                     len(inputs), len(plan.to_clean), len(plan.unchanged), len(plan.not_read))
 
-        batches = plan_batches(plan.to_clean, batch_size, settings.batch_max_bytes)
-        fingerprints = [fingerprint_batch_task.submit(batch, settings) for batch in batches]
+        parallel = dask_worker_count(runner) if dask_address else workers
+        max_files, max_bytes = batch_limits(
+            sum(item.size for item in plan.to_clean), parallel,
+            max_files=batch_size, max_bytes=settings.batch_max_bytes,
+        )
+        batches = plan_batches(plan.to_clean, max_files, max_bytes)
+        logger.info("%d batches for %d workers", len(batches), parallel)
+        fingerprints = [runner.submit(fingerprint_batch_task, {"batch": batch, "config": settings})
+                        for batch in batches]
         template_keys = record_template_fingerprints(
             run,
             (item for future in fingerprints for item in future.result()),
@@ -81,7 +103,11 @@ def clean_corpus(
         )
 
         ctx = CleanContext(settings, template_keys)
-        futures = [clean_batch_task.submit(batch, ctx, run.staging_dir) for batch in batches]
+        futures = [
+            runner.submit(clean_batch_task,
+                          {"batch": batch, "ctx": ctx, "staging_dir": run.staging_dir})
+            for batch in batches
+        ]
         stats = RunStats()
         for entry in entries:
             stats.add_input(entry.status, entry.reason)

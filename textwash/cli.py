@@ -1,8 +1,10 @@
 """The `textwash` command line: run the flow, clean files in-process, show a report.
 
 `textwash run` runs the Prefect flow (on a local temporary server unless
-PREFECT_API_URL is set); `textwash clean FILE...` cleans without Prefect and writes
-JSONL records to stdout; `textwash report [RUN]` prints a run's summary.
+PREFECT_API_URL is set), in this process, in `--workers N` processes or on a Dask
+cluster (`--dask-address`); `textwash serve --cron EXPR` serves the flow on a schedule;
+`textwash clean FILE...` cleans without Prefect and writes JSONL records to stdout;
+`textwash report [RUN]` prints a run's summary.
 """
 
 from __future__ import annotations
@@ -29,11 +31,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run the clean_corpus flow")
-    run.add_argument("--input", default="data/raw", help="input folder (default: data/raw)")
-    run.add_argument("--output", default="data/clean", help="output folder (default: data/clean)")
-    run.add_argument("--full", action="store_true", help="re-clean every input, not only changes")
-    run.add_argument("--batch-size", type=int, default=500, metavar="N",
-                     help="input files per task (default: 500)")
+    _add_flow_arguments(run)
+
+    serve = commands.add_parser(
+        "serve", help="serve the clean_corpus flow on a schedule (needs a Prefect server)")
+    schedule = serve.add_mutually_exclusive_group(required=True)
+    schedule.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "0 * * * *"')
+    schedule.add_argument("--interval", type=float, metavar="SECONDS",
+                          help="run every SECONDS instead of on a cron schedule")
+    serve.add_argument("--name", default=None, help="deployment name "
+                       "(default: textwash-clean-corpus)")
+    _add_flow_arguments(serve)
 
     clean = commands.add_parser("clean", help="clean files in-process; JSONL to stdout")
     clean.add_argument("files", nargs="+", type=Path)
@@ -44,35 +52,90 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_flow_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input", default="data/raw", help="input folder (default: data/raw)")
+    parser.add_argument("--output", default="data/clean",
+                        help="output folder (default: data/clean)")
+    parser.add_argument("--full", action="store_true",
+                        help="re-clean every input, not only changes")
+    parser.add_argument("--batch-size", type=int, default=None, metavar="N",
+                        help="at most N input files per task (default: sized from the workers)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="clean in N local processes (default: 1, this process)")
+    parser.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                        help="run the batches on this Dask cluster (shared filesystem needed)")
+
+
+def _flow_arguments_error(args: argparse.Namespace) -> str | None:
+    if args.batch_size is not None and args.batch_size < 1:
+        return "--batch-size must be at least 1"
+    if args.workers < 1:
+        return "--workers must be at least 1"
+    if args.dask_address and args.workers > 1:
+        return "--workers and --dask-address exclude each other: the cluster has its workers"
+    if not Path(args.input).is_dir():
+        return f"input folder not found: {args.input}"
+    return None
+
+
+def _flow_parameters(args: argparse.Namespace, *, absolute: bool = False) -> dict[str, object]:
+    def folder(path: str) -> str:
+        return str(Path(path).resolve()) if absolute else path
+
+    return {
+        "input_dir": folder(args.input), "output_dir": folder(args.output), "full": args.full,
+        "batch_size": args.batch_size, "workers": args.workers,
+        "dask_address": args.dask_address,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "run":
         return _run(args)
+    if args.command == "serve":
+        return _serve(args)
     if args.command == "clean":
         return _clean(args.files)
     return _report(Path(args.output), args.run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.batch_size < 1:
-        print("textwash: --batch-size must be at least 1", file=sys.stderr)
-        return 2
-    if not Path(args.input).is_dir():
-        print(f"textwash: input folder not found: {args.input}", file=sys.stderr)
+    error = _flow_arguments_error(args)
+    if error:
+        print(f"textwash: {error}", file=sys.stderr)
         return 2
     _quiet_prefect()
     from flows.clean_corpus import clean_corpus
     from textwash.runner import RunLockedError
 
     try:
-        result = clean_corpus(
-            input_dir=args.input, output_dir=args.output, full=args.full,
-            batch_size=args.batch_size,
-        )
+        result = clean_corpus(**_flow_parameters(args))
     except RunLockedError as exc:
         print(f"textwash: {exc}", file=sys.stderr)
         return 3
     print(result["summary"])
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    error = _flow_arguments_error(args)
+    if args.interval is not None and args.interval <= 0:
+        error = "--interval must be a positive number of seconds"
+    if error:
+        print(f"textwash: {error}", file=sys.stderr)
+        return 2
+    _quiet_prefect()
+    from flows.serve import DEPLOYMENT_NAME, ServerNotConfiguredError, serve_clean_corpus
+
+    try:
+        serve_clean_corpus(
+            cron=args.cron, interval_seconds=args.interval,
+            parameters=_flow_parameters(args, absolute=True), name=args.name or DEPLOYMENT_NAME,
+        )
+    except ServerNotConfiguredError as exc:
+        print(f"textwash: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
