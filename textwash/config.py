@@ -34,6 +34,13 @@ class Limits:
     max_document_bytes: int = 32 * 1024 * 1024
     max_html_bytes: int = 8 * 1024 * 1024
     max_jsonl_line_bytes: int = 64 * 1024 * 1024
+    # HTML shape: markup with more than `html_shape_check_tags` "<" is scanned for its
+    # element count and nesting depth before parsing (real pages: < 16k elements,
+    # depth < 500 in the WCXB dev set).
+    html_shape_check_tags: int = 20_000
+    max_html_elements: int = 100_000
+    max_html_depth: int = 1_000
+    # Wall-clock bound on cleaning one document (all stages); 0 disables it.
     document_timeout_s: float = 30.0
 
 

@@ -1,15 +1,20 @@
 """Find input files and read them into raw records, with every refusal explained.
 
-`discover()` walks the input folder (sorted, symlinks never followed out of it) and
-classifies each file by its name; `read_records()` opens one file (gzip bounded) and
-yields `RawRecord`s, or `RecordFailure`s for JSONL lines that cannot become documents.
-Whole-file problems raise `InputError` with a stable reason code. This module does not
-decode text (that is `textwash.decode`) and does not clean anything.
+`discover()` walks the input folder (sorted, symlinks never followed out of it,
+unreadable folders reported) and classifies each file by its name; `iter_records()`
+opens one file safely (no blocking on FIFOs, no following a symlink swapped in after
+listing, change detection), streams it (gzip bounded, JSONL line by line with a bound on
+line length) and yields `RawRecord`s, or `RecordFailure`s for JSONL lines that cannot
+become documents. Whole-file problems raise `InputError` with a stable reason code.
+This module does not decode text (that is `textwash.decode`) and does not clean anything.
 """
 
 from __future__ import annotations
 
+import errno
+import gzip
 import hashlib
+import io
 import os
 import re
 import stat
@@ -17,7 +22,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -34,6 +39,14 @@ FORMATS: dict[str, str] = {
 }
 TEXT_FIELDS = ("text", "html", "content")
 INTERPRETED_FIELDS = frozenset({*TEXT_FIELDS, "id", "url", "title"})
+# Top-level names the runner keeps for itself in the output folder.
+RESERVED_OUTPUT_NAMES = frozenset({"_runs", "_staging"})
+# Longest output path component, in UTF-8 bytes: leaves room under NAME_MAX (255) for
+# the hash suffix, `.jsonl` and the temporary-file decoration of atomic writes.
+MAX_OUTPUT_COMPONENT_BYTES = 200
+MAX_OUTPUT_PATH_BYTES = 1024
+SNIFF_BYTES = 8192
+_READ_CHUNK = 1024 * 1024
 _UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
@@ -51,9 +64,11 @@ class InputFile:
     """One file found under the input folder.
 
     `path` is the display path relative to the input folder (always valid UTF-8;
-    undecodable name bytes are shown as backslash escapes), `output_name` the safe
-    relative path its cleaned records are written to (without the `.jsonl` suffix).
-    `skip_reason` is set when the file will not be read at all.
+    undecodable name bytes are shown as `\\xNN`, backslashes as `\\\\`), `output_name`
+    the safe relative path its cleaned records are written to (without the `.jsonl`
+    suffix). `skip_reason` is set when the file will not be read at all. `abs_path` is
+    what gets opened: for a symlink inside the input folder, its resolved target, opened
+    without following a symlink (`no_follow`) so one swapped in later is refused.
     """
 
     path: str
@@ -64,6 +79,7 @@ class InputFile:
     compressed: bool
     skip_reason: str | None = None
     output_name: str = ""
+    no_follow: bool = False
 
 
 @dataclass(slots=True)
@@ -102,33 +118,63 @@ def classify(name: str) -> tuple[str | None, bool]:
 
 
 def display_path(relative: str) -> str:
-    """A file system path as valid UTF-8 text (undecodable bytes become `\\xNN`)."""
-    return os.fsencode(relative).decode("utf-8", "backslashreplace")
+    """A file system path as valid UTF-8 text, one-to-one with the original name.
+
+    Undecodable bytes become `\\xNN` and a literal backslash becomes `\\\\`, so two
+    different names can never show (and be recorded) as the same path.
+    """
+    raw = os.fsencode(relative).replace(b"\\", b"\\\\")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def output_name_for(display: str) -> str:
     """A safe relative output path for an input's display path.
 
-    Control characters and backslashes are replaced; when anything had to change, a
-    short hash of the original name keeps two different inputs from colliding.
+    Control characters and backslashes are replaced, `..`/`.`/empty parts neutralised,
+    the runner's own top-level folders avoided and over-long parts shortened; when
+    anything had to change, a short hash of the original name keeps two different
+    inputs from colliding. The result never starts with `/` and has no `..` part.
     """
     parts = display.split("/")
-    safe_parts = [_UNSAFE_NAME_CHARS.sub("_", part) for part in parts]
+    safe_parts = [_shorten(_UNSAFE_NAME_CHARS.sub("_", part)) for part in parts]
     safe_parts = ["_" if part in ("", ".", "..") else part for part in safe_parts]
+    if safe_parts[0] in RESERVED_OUTPUT_NAMES:
+        safe_parts[0] += "_"
     safe = "/".join(safe_parts)
     if safe != display:
         digest = hashlib.sha256(display.encode("utf-8")).hexdigest()[:8]
         safe = f"{safe}~{digest}"
+    if len(safe.encode("utf-8")) > MAX_OUTPUT_PATH_BYTES:
+        digest = hashlib.sha256(display.encode("utf-8")).hexdigest()[:16]
+        safe = f"_long-paths/{_shorten(safe_parts[-1])}~{digest}"
     return safe
 
 
+def _shorten(part: str) -> str:
+    encoded = part.encode("utf-8")
+    if len(encoded) <= MAX_OUTPUT_COMPONENT_BYTES:
+        return part
+    return encoded[:MAX_OUTPUT_COMPONENT_BYTES].decode("utf-8", "ignore")
+
+
 def discover(root: Path) -> list[InputFile]:
-    """All files under `root`, sorted by path, each classified or given a skip reason."""
+    """All files under `root`, sorted by path, each classified or given a skip reason.
+
+    Folders that cannot be listed appear as skipped entries (`unreadable-directory`)
+    instead of vanishing silently.
+    """
     root = root.resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"input folder does not exist: {root}")
     found: list[InputFile] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unreadable(exc: OSError) -> None:
+        if exc.filename is not None and Path(exc.filename) != root:
+            found.append(_skipped(root, Path(exc.filename), "unreadable-directory"))
+        elif exc.filename is not None:
+            raise exc
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         dirnames.sort()
         base = Path(dirpath)
         for name in sorted(dirnames):
@@ -148,15 +194,16 @@ def _skipped(root: Path, path: Path, reason: str) -> InputFile:
 def _classify_file(root: Path, path: Path) -> InputFile:
     relative = os.path.relpath(path, root).replace(os.sep, "/")
     shown = display_path(relative)
+    opened = path
     if path.is_symlink():
         try:
-            target = path.resolve(strict=True)
+            opened = path.resolve(strict=True)
         except (OSError, RuntimeError):
             return _skipped(root, path, "broken-symlink")
-        if not target.is_relative_to(root):
+        if not opened.is_relative_to(root):
             return _skipped(root, path, "symlink-outside-input")
     try:
-        info = path.stat()
+        info = opened.stat(follow_symlinks=False)
     except OSError:
         return _skipped(root, path, "vanished")
     if not stat.S_ISREG(info.st_mode):
@@ -171,79 +218,235 @@ def _classify_file(root: Path, path: Path) -> InputFile:
         skip = "empty-file"
     return InputFile(
         path=shown,
-        abs_path=path,
+        abs_path=opened,
         size=info.st_size,
         mtime_ns=info.st_mtime_ns,
         format=fmt,
         compressed=compressed,
         skip_reason=skip,
         output_name=output_name_for(shown),
+        no_follow=True,
     )
 
 
-def read_bytes(item: InputFile, limits: Limits) -> bytes:
-    """The file's content, decompressed when gzipped, within `limits`."""
+# -- reading ----------------------------------------------------------------------------
+
+
+class _CheckedFile(io.RawIOBase):
+    """A regular file opened without blocking or following a swapped-in symlink, read
+    while hashing, and refused if it differs from what discovery saw."""
+
+    def __init__(self, item: InputFile, limits: Limits) -> None:
+        super().__init__()
+        self.item = item
+        self.limit = limits.max_file_bytes
+        self.digest = hashlib.sha256()
+        self.bytes_read = 0
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        if item.no_follow:
+            flags |= os.O_NOFOLLOW
+        try:
+            self.fd = os.open(item.abs_path, flags)
+        except FileNotFoundError as exc:
+            raise InputError("vanished", f"file disappeared before it was read: {exc}") from exc
+        except PermissionError as exc:
+            raise InputError("permission-denied", f"cannot read file: {exc}") from exc
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise InputError(
+                    "symlink-not-followed", "file was replaced by a symlink after it was listed"
+                ) from exc
+            raise InputError("unreadable", f"cannot open file: {exc}") from exc
+        try:
+            info = os.fstat(self.fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError("not-a-regular-file", "file is no longer a regular file")
+            self._check_unchanged(info, "before reading")
+        except BaseException:
+            os.close(self.fd)
+            raise
+
+    def _check_unchanged(self, info: os.stat_result, when: str) -> None:
+        if (info.st_size, info.st_mtime_ns) != (self.item.size, self.item.mtime_ns):
+            raise InputError(
+                "changed-while-reading",
+                f"file changed {when}: size {self.item.size} -> {info.st_size}, "
+                f"mtime {self.item.mtime_ns} -> {info.st_mtime_ns}; the next run reads it again",
+            )
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            count = os.readv(self.fd, [buffer])
+        except OSError as exc:
+            raise InputError("read-error", f"reading failed: {exc}") from exc
+        self.digest.update(memoryview(buffer)[:count])
+        self.bytes_read += count
+        if self.bytes_read > self.limit:
+            raise InputError(
+                "file-too-large",
+                f"file grew past the limit of {self.limit} bytes while being read",
+                status="skipped",
+            )
+        return count
+
+    def finish(self) -> str:
+        """Confirm the whole file was read as listed; return its SHA-256."""
+        if self.bytes_read != self.item.size:
+            raise InputError(
+                "changed-while-reading",
+                f"read {self.bytes_read} bytes of a file listed with {self.item.size}",
+            )
+        self._check_unchanged(os.fstat(self.fd), "while being read")
+        return self.digest.hexdigest()
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self.fd)
+        super().close()
+
+
+class _BoundedStream(io.RawIOBase):
+    """Decompressed content, refused beyond `limit` bytes; gzip damage becomes InputError."""
+
+    def __init__(self, source: BinaryIO, limit: int) -> None:
+        super().__init__()
+        self.source = source
+        self.limit = limit
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        try:
+            chunk = self.source.read(min(len(buffer), _READ_CHUNK))
+        except EOFError as exc:
+            raise InputError("truncated-gzip", "gzip stream ends before its end marker") from exc
+        except (gzip.BadGzipFile, zlib.error) as exc:
+            raise InputError("corrupt-gzip", f"not a valid gzip stream: {exc}") from exc
+        self.total += len(chunk)
+        if self.total > self.limit:
+            raise InputError(
+                "decompressed-too-large",
+                f"gzip expands beyond {self.limit} bytes; refusing (possible gzip bomb)",
+                status="skipped",
+            )
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def _content_stream(raw: BinaryIO, compressed: bool, limits: Limits) -> io.BufferedReader:
+    if not compressed:
+        return io.BufferedReader(raw, _READ_CHUNK)  # type: ignore[arg-type]
+    inflated = gzip.GzipFile(fileobj=raw, mode="rb")
+    return io.BufferedReader(_BoundedStream(inflated, limits.max_decompressed_bytes),
+                             _READ_CHUNK)
+
+
+@dataclass(slots=True)
+class ReadReceipt:
+    """Filled in once a file has been read to its end: the SHA-256 of its bytes."""
+
+    sha256: str | None = None
+
+
+def iter_records(
+    item: InputFile, limits: Limits, receipt: ReadReceipt | None = None
+) -> Iterator[RawRecord | RecordFailure]:
+    """Stream the records of one input file within `limits`.
+
+    Raises `InputError` for whole-file problems, possibly after some records were
+    yielded (a callers keeps a file's records only if the iteration completes). On
+    completion `receipt.sha256` holds the hash of the file's bytes as stored.
+    """
     if item.size > limits.max_file_bytes:
         raise InputError(
             "file-too-large",
             f"{item.size} bytes exceeds the limit of {limits.max_file_bytes}",
             status="skipped",
         )
+    raw = _CheckedFile(item, limits)
     try:
-        with open(item.abs_path, "rb") as handle:
-            data = handle.read(limits.max_file_bytes + 1)
-    except FileNotFoundError as exc:
-        raise InputError("vanished", f"file disappeared before it was read: {exc}") from exc
-    except PermissionError as exc:
-        raise InputError("permission-denied", f"cannot read file: {exc}") from exc
-    except IsADirectoryError as exc:
-        raise InputError("not-a-regular-file", str(exc)) from exc
-    if not item.compressed:
-        return data
-    return gunzip_bounded(data, limits.max_decompressed_bytes)
+        stream = _content_stream(raw, item.compressed, limits)  # type: ignore[arg-type]
+        yield from _stream_records(item, stream, limits)
+        _drain(stream)
+        digest = raw.finish()
+    finally:
+        raw.close()
+    if receipt is not None:
+        receipt.sha256 = digest
+
+
+def _drain(stream: BinaryIO) -> None:
+    while stream.read(_READ_CHUNK):
+        pass
+
+
+def _stream_records(
+    item: InputFile, stream: io.BufferedReader, limits: Limits
+) -> Iterator[RawRecord | RecordFailure]:
+    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES]
+    if item.format == "jsonl":
+        if looks_binary(head):
+            raise InputError("binary-content", "file holds binary data, not JSON lines",
+                             status="skipped")
+        yield from _jsonl_stream(item, stream, limits.max_jsonl_line_bytes)
+        return
+    if looks_binary(head):
+        raise InputError("binary-content", "file holds binary data, not text", status="skipped")
+    data = stream.read(limits.max_document_bytes + 1)
+    if len(data) > limits.max_document_bytes:
+        raise InputError(
+            "document-too-large",
+            f"document exceeds the per-document limit of {limits.max_document_bytes} bytes",
+            status="skipped",
+        )
+    if not data:
+        raise InputError("empty-file", "file holds no content", status="skipped")
+    kind: DocumentKind = "html" if item.format == "html" else "text"
+    yield RawRecord(source_path=item.path, index=0, kind=kind, data=data)
+
+
+def read_bytes(item: InputFile, limits: Limits) -> bytes:
+    """The file's whole content, decompressed when gzipped, within `limits`."""
+    if item.size > limits.max_file_bytes:
+        raise InputError(
+            "file-too-large",
+            f"{item.size} bytes exceeds the limit of {limits.max_file_bytes}",
+            status="skipped",
+        )
+    raw = _CheckedFile(item, limits)
+    try:
+        stream = _content_stream(raw, item.compressed, limits)  # type: ignore[arg-type]
+        data = stream.read()
+        raw.finish()
+    finally:
+        raw.close()
+    return data
 
 
 def gunzip_bounded(data: bytes, max_bytes: int) -> bytes:
     """Decompress gzip `data`, refusing more than `max_bytes` of output (gzip bombs)."""
-    decompressor = zlib.decompressobj(wbits=31)
-    chunks: list[bytes] = []
-    total = 0
-    pending = data
-    try:
-        while pending:
-            chunk = decompressor.decompress(pending, 1024 * 1024)
-            total += len(chunk)
-            if total > max_bytes:
-                raise InputError(
-                    "decompressed-too-large",
-                    f"gzip expands beyond {max_bytes} bytes; refusing (possible gzip bomb)",
-                    status="skipped",
-                )
-            chunks.append(chunk)
-            pending = decompressor.unconsumed_tail
-            if decompressor.eof:
-                # Concatenated gzip members are legal: continue with the next one.
-                rest = decompressor.unused_data
-                if not rest.strip(b"\x00"):
-                    break
-                decompressor = zlib.decompressobj(wbits=31)
-                pending = rest
-        if not decompressor.eof:
-            raise InputError("truncated-gzip", "gzip stream ends before its end marker")
-    except zlib.error as exc:
-        raise InputError("corrupt-gzip", f"not a valid gzip stream: {exc}") from exc
-    return b"".join(chunks)
+    inflated = gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb")
+    return io.BufferedReader(_BoundedStream(inflated, max_bytes), _READ_CHUNK).read()
 
 
 def looks_binary(data: bytes) -> bool:
     """True when the bytes are evidently not text in any charset we decode.
 
-    NUL bytes are the signal; UTF-16/32 (with or without BOM) has NULs too, so those are
-    recognised by their regular pattern before deciding.
+    NUL bytes are the main signal; UTF-16/32 (with or without BOM) has NULs too, so those
+    are recognised by their regular pattern before deciding. Without NULs, a high share
+    of C0 control bytes other than whitespace and ESC also means binary.
     """
-    sample = data[:8192]
-    if not sample or b"\x00" not in sample:
+    sample = data[:SNIFF_BYTES]
+    if not sample:
         return False
+    if b"\x00" not in sample:
+        controls = sum(sample.count(code) for code in _BINARY_CONTROLS)
+        return controls > 0.1 * len(sample)
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     even_nuls = sample[0::2].count(0)
@@ -254,17 +457,55 @@ def looks_binary(data: bytes) -> bool:
     return sample.count(0) > 0.01 * len(sample) or sample.count(0) > 8
 
 
+_BINARY_CONTROLS = bytes([*range(1, 9), 0x0E, *range(0x10, 0x1B), *range(0x1C, 0x20)])
+
+
 def read_records(item: InputFile, data: bytes) -> Iterator[RawRecord | RecordFailure]:
-    """Records of one file: one for text and HTML files, one per JSONL line."""
-    if item.format == "jsonl":
-        yield from _jsonl_records(item, data)
-        return
-    if looks_binary(data):
-        raise InputError("binary-content", "file holds binary data, not text", status="skipped")
-    kind: DocumentKind = "html" if item.format == "html" else "text"
-    yield RawRecord(source_path=item.path, index=0, kind=kind, data=data)
+    """Records of content already in memory: one for text and HTML, one per JSONL line."""
+    limits = Limits()
+    yield from _stream_records(item, io.BufferedReader(io.BytesIO(data)), limits)
 
 
+def _jsonl_stream(
+    item: InputFile, stream: io.BufferedReader, max_line_bytes: int
+) -> Iterator[RawRecord | RecordFailure]:
+    line_no = 0
+    while True:
+        line = stream.readline(max_line_bytes + 1)
+        if not line:
+            return
+        line_no += 1
+        index = line_no - 1
+        if len(line) > max_line_bytes and not line.endswith(b"\n"):
+            skipped = len(line) + _skip_rest_of_line(stream)
+            yield RecordFailure(
+                item.path, index, line_no, "line-too-long",
+                f"line of {skipped} bytes exceeds the limit of {max_line_bytes}; not read",
+            )
+            continue
+        if line_no == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if not line.strip():
+            continue
+        try:
+            yield _jsonl_record(item.path, index, line)
+        except _BadLine as exc:
+            yield RecordFailure(item.path, index, line_no, exc.reason, str(exc))
+
+
+def _skip_rest_of_line(stream: io.BufferedReader) -> int:
+    skipped = 0
+    while True:
+        chunk = stream.readline(_READ_CHUNK)
+        skipped += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return skipped
+
+
+class _BadLine(Exception):
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 def _jsonl_records(item: InputFile, data: bytes) -> Iterator[RawRecord | RecordFailure]:
     if looks_binary(data):
         raise InputError("binary-content", "file holds binary data, not JSON lines",
@@ -356,4 +597,5 @@ def _optional_str(value: object) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
 

@@ -4,27 +4,36 @@ The stage order is the product's data flow for a single document:
 decode → repair → (HTML: extract main content) → boilerplate → whitespace → language.
 Everything here is plain Python, usable without Prefect (`textwash clean`, tests,
 benchmarks); the flow in `flows/clean_corpus.py` only batches and schedules it.
+Per-document work is bounded: size caps before the expensive stages, a structural check
+before HTML parsing, and a time limit (`textwash.deadline`) around the whole document;
+exceeding a bound fails that document with a reason code, never the file or the run.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import tomllib
+from collections import Counter
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 from textwash.boilerplate import line_key, strip_boilerplate, word_count
-from textwash.config import DEFAULT_CONFIG, Config
+from textwash.config import DEFAULT_CONFIG, Config, Limits
+from textwash.deadline import DeadlineExceeded, time_limit
 from textwash.document import Document
 from textwash.html import extract_html
 from textwash.inputs import (
     InputError,
     InputFile,
     RawRecord,
+    ReadReceipt,
     RecordFailure,
-    read_bytes,
-    read_records,
+    iter_records,
     sniff_kind,
 )
 from textwash.language import identify
@@ -62,13 +71,33 @@ def site_of(url: str | None, source_path: str) -> str:
 
 
 def clean_raw_record(raw: RawRecord, ctx: CleanContext = CleanContext()) -> Document:
-    """Run every stage on one record; raises `DocumentError` for documents over a limit."""
+    """Run every stage on one record; raises `DocumentError` for documents over a limit.
+
+    Limits: `max_document_bytes` before anything, HTML size and shape before parsing,
+    `document_timeout_s` for all stages together (`document-timeout`), and Python's
+    recursion limit (`too-deeply-nested`).
+    """
     limits = ctx.config.limits
     if len(raw.data) > limits.max_document_bytes:
         raise DocumentError(
             "document-too-large",
             f"{len(raw.data)} bytes exceeds the per-document limit of {limits.max_document_bytes}",
         )
+    if limits.document_timeout_s:
+        _warm_up()
+    try:
+        with time_limit(limits.document_timeout_s, "cleaning the document"):
+            return _run_stages(raw, ctx)
+    except DeadlineExceeded as exc:
+        raise DocumentError("document-timeout", str(exc)) from None
+    except RecursionError as exc:
+        raise DocumentError(
+            "too-deeply-nested", f"structure too deep to process: {exc}"
+        ) from None
+
+
+def _run_stages(raw: RawRecord, ctx: CleanContext) -> Document:
+    limits = ctx.config.limits
     doc = Document(
         id=document_id(raw.source_path, raw.index),
         source_path=raw.source_path,
@@ -82,7 +111,7 @@ def clean_raw_record(raw: RawRecord, ctx: CleanContext = CleanContext()) -> Docu
         doc.metadata["input_id"] = raw.input_id
     _decode_and_repair(doc, raw, ctx.config)
     if doc.kind == "html":
-        _extract_html(doc, limits.max_html_bytes)
+        _extract_html(doc, limits)
     doc.lines_in = sum(1 for line in doc.text.split("\n") if line.strip())
     site = site_of(doc.url, doc.source_path)
     result = strip_boilerplate(
@@ -112,11 +141,13 @@ def _decode_and_repair(doc: Document, raw: RawRecord, config: Config) -> None:
     doc.encoding_damaged = repaired.damaged
 
 
-def _extract_html(doc: Document, max_html_bytes: int) -> None:
-    if len(doc.text) > max_html_bytes:
+def _extract_html(doc: Document, limits: Limits) -> None:
+    if len(doc.text) > limits.max_html_bytes:
         raise DocumentError(
-            "html-too-large", f"{len(doc.text)} characters of markup exceeds {max_html_bytes}"
+            "html-too-large",
+            f"{len(doc.text)} characters of markup exceeds {limits.max_html_bytes}",
         )
+    check_markup_shape(doc.text, limits)
     extraction = extract_html(doc.text)
     doc.text = extraction.text
     doc.title = doc.title or extraction.title
@@ -126,6 +157,85 @@ def _extract_html(doc: Document, max_html_bytes: int) -> None:
     doc.removed.extend(extraction.removed)
     if extraction.fallback_reason:
         doc.signals["html_fallback"] = extraction.fallback_reason
+
+
+_TAG_OPEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_FLAT_ELEMENTS = frozenset(
+    tomllib.loads(
+        resources.files("textwash.data").joinpath("markup_shape.toml").read_text("utf-8")
+    )["flat_elements"]
+)
+
+
+def markup_shape(markup: str) -> tuple[int, int]:
+    """(elements, estimated maximum nesting depth) of markup, by one linear scan.
+
+    The depth is an estimate from start and end tags (no tree is built), generous for
+    sloppy real pages and exact for the pathological ones the limits are for.
+    """
+    depth = deepest = elements = 0
+    for match in _TAG_OPEN.finditer(markup):
+        name = match.group(2).lower()
+        if match.group(1):
+            if depth and name not in _FLAT_ELEMENTS:
+                depth -= 1
+            continue
+        elements += 1
+        if name not in _FLAT_ELEMENTS:
+            depth += 1
+            deepest = max(deepest, depth)
+    return elements, deepest
+
+
+def check_markup_shape(markup: str, limits: Limits) -> None:
+    """Refuse markup too big in elements or depth for the HTML stage to parse safely.
+
+    Ordinary pages (a few thousand tags) cost one `str.count`; only markup with more
+    than `html_shape_check_tags` tag-like openings is scanned.
+    """
+    openings = markup.count("<")
+    if openings <= limits.html_shape_check_tags:
+        return
+    if openings > 4 * limits.max_html_elements:
+        raise DocumentError(
+            "html-too-many-elements",
+            f"markup has {openings} tag openings, over 4 × {limits.max_html_elements}",
+        )
+    elements, depth = markup_shape(markup)
+    if depth > limits.max_html_depth:
+        raise DocumentError(
+            "html-too-deeply-nested",
+            f"elements nest about {depth} levels deep; the limit is {limits.max_html_depth}",
+        )
+    if elements > limits.max_html_elements:
+        raise DocumentError(
+            "html-too-many-elements",
+            f"markup has {elements} elements; the limit is {limits.max_html_elements}",
+        )
+
+
+_WARM_UP_SAMPLES = (
+    RawRecord("<warm-up>", 0, "text", "Warm-up\n\nA short paragraph of English text, "
+              "long enough for every stage to load what it loads lazily."),
+    RawRecord("<warm-up>", 1, "html", "<html><head><title>Warm-up</title></head><body><p>A "
+              "short paragraph of English text for every HTML stage.</p></body></html>"),
+)
+_warmed_up_in: int | None = None
+
+
+def _warm_up() -> None:
+    """Run each stage once per process without a time limit.
+
+    Libraries load lazily (langdetect's profiles, parser registries); an interrupt
+    landing in the middle of such a load would leave it half done for every later
+    document, so the first load never happens under a deadline.
+    """
+    global _warmed_up_in
+    if _warmed_up_in == os.getpid():
+        return
+    for sample in _WARM_UP_SAMPLES:
+        _run_stages(sample, CleanContext())
+    _warmed_up_in = os.getpid()
 
 
 def clean_document(raw: bytes | str, *, filename: str = "") -> dict[str, Any]:
@@ -151,14 +261,18 @@ class FileOutcome:
 
 
 def clean_file(item: InputFile, ctx: CleanContext, *, keep_documents: bool = True) -> FileOutcome:
-    """Clean every record of one input file; never raises for bad input."""
+    """Clean every record of one input file; never raises for bad input.
+
+    A whole-file problem (unreadable, corrupt gzip, changed while read, ...) ends the
+    file as skipped or failed with its reason; a record that cannot be cleaned, for
+    whatever cause, becomes a record failure and the file's other records still count.
+    """
     if item.skip_reason:
         return FileOutcome(item, "skipped", reason=item.skip_reason)
     outcome = FileOutcome(item, "cleaned")
+    receipt = ReadReceipt()
     try:
-        data = read_bytes(item, ctx.config.limits)
-        outcome.sha256 = hashlib.sha256(data).hexdigest()
-        for raw in read_records(item, data):
+        for raw in iter_records(item, ctx.config.limits, receipt):
             if isinstance(raw, RecordFailure):
                 outcome.failures.append(raw)
                 continue
@@ -169,22 +283,33 @@ def clean_file(item: InputFile, ctx: CleanContext, *, keep_documents: bool = Tru
                     RecordFailure(item.path, raw.index, raw.index + 1, exc.reason, str(exc))
                 )
                 continue
+            except Exception as exc:  # noqa: BLE001 - a bug on one record must not stop the file
+                outcome.failures.append(
+                    RecordFailure(item.path, raw.index, raw.index + 1, "internal-error",
+                                  f"{type(exc).__name__}: {exc}")
+                )
+                continue
             outcome.lines.append(dumps(to_record(doc)))
             if keep_documents:
                 outcome.documents.append(doc)
     except InputError as exc:
-        return FileOutcome(
-            item, exc.status, reason=exc.reason, error=str(exc), sha256=outcome.sha256
-        )
+        return FileOutcome(item, exc.status, reason=exc.reason, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - a bug on one file must not stop the run
         return FileOutcome(
-            item, "failed", reason="internal-error", error=f"{type(exc).__name__}: {exc}",
-            sha256=outcome.sha256,
+            item, "failed", reason="internal-error", error=f"{type(exc).__name__}: {exc}"
         )
+    outcome.sha256 = receipt.sha256
     if not outcome.lines and outcome.failures:
         outcome.status = "failed"
-        outcome.reason = "no-valid-records"
-        outcome.error = f"all {len(outcome.failures)} records failed"
+        if item.format != "jsonl" and len(outcome.failures) == 1:
+            # A one-document file fails for its document's reason.
+            outcome.reason, outcome.error = outcome.failures[0].reason, outcome.failures[0].error
+        else:
+            reasons = Counter(f.reason for f in outcome.failures)
+            outcome.reason = "no-valid-records"
+            outcome.error = f"all {len(outcome.failures)} records failed: " + ", ".join(
+                f"{reason} ×{count}" for reason, count in sorted(reasons.items())
+            )
     elif not outcome.lines:
         outcome.status = "skipped"
         outcome.reason = "no-records"
@@ -198,25 +323,39 @@ def template_fingerprints(
 
     Template detection counts, per site, how many distinct documents contain a line.
     Only text documents take part: HTML pages get structural pruning instead.
+    A file that cannot be read to its end contributes nothing (its cleaning fails too),
+    nor does a document over the size or time limit.
     """
     if item.skip_reason:
         return
+    found: list[tuple[str, str, list[str]]] = []
+    limits = config.limits
     try:
-        data = read_bytes(item, config.limits)
-        for raw in read_records(item, data):
+        for raw in iter_records(item, limits):
             if isinstance(raw, RecordFailure) or raw.kind != "text":
                 continue
-            if len(raw.data) > config.limits.max_document_bytes:
+            if len(raw.data) > limits.max_document_bytes:
                 continue
-            text = decode_and_repair_detailed(raw.data, policy=config.unicode, html=False).text
-            doc_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-            keys = sorted(
-                {
-                    line_key(line)
-                    for line in text.split("\n")
-                    if line.strip() and word_count(line) <= TEMPLATE_CANDIDATE_MAX_WORDS
-                }
-            )
-            yield site_of(raw.url, item.path), doc_hash, keys
+            try:
+                with time_limit(limits.document_timeout_s, "fingerprinting the document"):
+                    found.append(_fingerprint(raw, item.path, config))
+            except DeadlineExceeded:
+                continue
     except InputError:
         return
+    except Exception:  # noqa: BLE001 - cleaning the same file reports the error
+        return
+    yield from found
+
+
+def _fingerprint(raw: RawRecord, path: str, config: Config) -> tuple[str, str, list[str]]:
+    text = decode_and_repair_detailed(raw.data, policy=config.unicode, html=False).text
+    doc_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    keys = sorted(
+        {
+            line_key(line)
+            for line in text.split("\n")
+            if line.strip() and word_count(line) <= TEMPLATE_CANDIDATE_MAX_WORDS
+        }
+    )
+    return site_of(raw.url, path), doc_hash, keys
