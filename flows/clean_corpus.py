@@ -9,12 +9,15 @@ of orchestration, a document microseconds of work.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 
 from flows.execution import (
@@ -27,6 +30,7 @@ from textwash import __version__
 from textwash.config import Config
 from textwash.inputs import InputFile, discover
 from textwash.pipeline import CleanContext
+from textwash.progress import RunProgress, terminal_bar_wanted
 from textwash.report import write_run_report
 from textwash.runner import (
     BatchResult,
@@ -111,17 +115,15 @@ def clean_corpus(
         stats = RunStats()
         for entry in entries:
             stats.add_input(entry.status, entry.reason)
-        started, done_inputs = time.monotonic(), 0
-        for number, (future, batch) in enumerate(zip(futures, batches, strict=True), start=1):
-            result = future.result()
-            commit_batch(result, batch, run.output_dir, run.state, run.run_id)
-            entries.extend(result.entries)
-            stats.merge(result.stats)
-            done_inputs += len(batch)
-            elapsed = max(time.monotonic() - started, 1e-9)
-            logger.info("batch %d/%d committed: %d/%d inputs, %d documents, %.0f docs/s",
-                        number, len(batches), done_inputs, len(plan.to_clean),
-                        stats.documents, stats.documents / elapsed)
+        with RunProgress(len(plan.to_clean), log=logger.info,
+                         bar=terminal_bar_wanted()) as progress:
+            for number, (future, batch) in enumerate(zip(futures, batches, strict=True), 1):
+                result = future.result()
+                commit_batch(result, batch, run.output_dir, run.state, run.run_id)
+                entries.extend(result.entries)
+                stats.merge(result.stats)
+                progress.advance(len(batch), result.stats.documents,
+                                 step_label=f"batch {number}/{len(batches)} committed")
 
         report = write_run_report(run, entries, stats, params)
         run.state.close()
@@ -144,3 +146,8 @@ def _publish_artifacts(report: dict[str, Any], stats: RunStats) -> None:
             key="textwash-removed-by-reason", table=rows,
             description="Lines removed per reason code",
         )
+    create_link_artifact(
+        key="textwash-report-html", link=Path(report["report"]).resolve().as_uri(),
+        link_text=f"report.html of run {report['run_id']}",
+        description="The full data-quality report (self-contained HTML)",
+    )

@@ -4,7 +4,7 @@
 PREFECT_API_URL is set), in this process, in `--workers N` processes or on a Dask
 cluster (`--dask-address`); `textwash serve --cron EXPR` serves the flow on a schedule;
 `textwash clean FILE...` cleans without Prefect and writes JSONL records to stdout;
-`textwash report [RUN]` prints a run's summary.
+`textwash report [RUN]` prints a run's summary and the path of its HTML report.
 """
 
 from __future__ import annotations
@@ -13,6 +13,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textwash.pipeline import CleanContext
 
 QUIET_PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -107,7 +111,10 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     _quiet_prefect()
     from flows.clean_corpus import clean_corpus
+    from textwash.progress import request_terminal_bar
     from textwash.runner import RunLockedError
+
+    request_terminal_bar()
 
     try:
         result = clean_corpus(**_flow_parameters(args))
@@ -140,58 +147,66 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _clean(files: list[Path]) -> int:
-    from textwash.inputs import InputFile, classify, output_name_for
-    from textwash.pipeline import CleanContext, clean_file
+    from textwash.pipeline import CleanContext
+    from textwash.progress import RunProgress
 
     status = 0
     ctx = CleanContext()
-    for path in files:
-        try:
-            info = path.stat()
-        except OSError as exc:
-            print(f"textwash: {path}: {exc.strerror or exc}", file=sys.stderr)
-            status = 1
-            continue
-        fmt, compressed = classify(path.name)
-        item = InputFile(
-            path=str(path), abs_path=path, size=info.st_size, mtime_ns=info.st_mtime_ns,
-            format=fmt, compressed=compressed,
-            skip_reason=None if fmt else "unsupported-type", output_name=output_name_for(str(path)),
-        )
-        outcome = clean_file(item, ctx, keep_documents=False)
-        for line in outcome.lines:
-            sys.stdout.buffer.write(line)
-        for failure in outcome.failures:
-            print(f"textwash: {path}: line {failure.line}: {failure.reason}: {failure.error}",
-                  file=sys.stderr)
-        if outcome.status != "cleaned":
-            detail = f": {outcome.error}" if outcome.error else ""
-            print(f"textwash: {path}: {outcome.status}: {outcome.reason}{detail}", file=sys.stderr)
-            status = 1
+    with RunProgress(len(files), bar=sys.stderr.isatty()) as progress:
+        for path in files:
+            written, failed = _clean_one(path, ctx)
+            status = max(status, int(failed))
+            progress.advance(1, written)
     sys.stdout.flush()
     return status
 
 
-def _report(output_dir: Path, run_id: str | None) -> int:
-    from textwash.state import StateDB
+def _clean_one(path: Path, ctx: CleanContext) -> tuple[int, bool]:
+    """Clean one file to stdout; (documents written, whether anything failed)."""
+    from textwash.inputs import InputFile, classify, output_name_for
+    from textwash.pipeline import clean_file
 
-    runs_dir = output_dir / "_runs"
-    if not runs_dir.is_dir():
-        print(f"textwash: no runs under {output_dir}", file=sys.stderr)
-        return 1
+    try:
+        info = path.stat()
+    except OSError as exc:
+        print(f"textwash: {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 0, True
+    fmt, compressed = classify(path.name)
+    item = InputFile(
+        path=str(path), abs_path=path, size=info.st_size, mtime_ns=info.st_mtime_ns,
+        format=fmt, compressed=compressed,
+        skip_reason=None if fmt else "unsupported-type", output_name=output_name_for(str(path)),
+    )
+    outcome = clean_file(item, ctx, keep_documents=False)
+    for line in outcome.lines:
+        sys.stdout.buffer.write(line)
+    for failure in outcome.failures:
+        print(f"textwash: {path}: line {failure.line}: {failure.reason}: {failure.error}",
+              file=sys.stderr)
+    if outcome.status != "cleaned":
+        detail = f": {outcome.error}" if outcome.error else ""
+        print(f"textwash: {path}: {outcome.status}: {outcome.reason}{detail}", file=sys.stderr)
+        return len(outcome.lines), True
+    return len(outcome.lines), False
+
+
+def _report(output_dir: Path, run_id: str | None) -> int:
+    from textwash.report import latest_run_id, show_run
+    from textwash.report_html import CORPUS_DIR
+
+    run_id = run_id or latest_run_id(output_dir)
     if run_id is None:
-        runs = sorted(p.name for p in runs_dir.iterdir() if (p / "report.md").exists())
-        if not runs:
-            print(f"textwash: no finished runs under {output_dir}", file=sys.stderr)
-            return 1
-        run_id = runs[-1]
-    state = StateDB(output_dir)
-    row = state.conn.execute("SELECT summary FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-    state.close()
-    if not row or not row[0]:
-        print(f"textwash: run {run_id} not found or not finished", file=sys.stderr)
+        print(f"textwash: no finished runs under {output_dir}", file=sys.stderr)
         return 1
-    print(row[0])
+    summary = show_run(output_dir, run_id)
+    if summary is None:
+        print(f"textwash: run {run_id} not found or not finished under {output_dir}",
+              file=sys.stderr)
+        return 1
+    print(summary)
+    corpus = output_dir / CORPUS_DIR / "index.html"
+    if corpus.exists():
+        print(f"  corpus:    {corpus}")
     return 0
 
 

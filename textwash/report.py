@@ -1,17 +1,26 @@
-"""Render a run's data-quality report as Markdown, and the terminal summary.
+"""A run's data-quality report: what it is made of, and its Markdown and terminal forms.
 
-Input: the run's `RunStats`, its manifest entries and parameters, and the previous
-run's stats for deltas. Output: text only; writing files and publishing Prefect
-artifacts is the caller's job. Every number shown is computed from the manifest or the
-stats, so the report adds up: inputs seen = cleaned + skipped + failed.
+`build_report()` gathers one run's facts (manifest entries, `RunStats`, parameters,
+versions, the previous run's stats for deltas) into a `RunReport`; `render_markdown()`
+and `render_summary()` print it; `write_run_report()` writes manifest.jsonl, stats.json,
+report.md and report.html into the run folder and refreshes the corpus view. Every number
+shown comes from the manifest or the stats, so the report adds up: inputs seen =
+cleaned + skipped + failed. The HTML lives in `textwash.report_html`; publishing Prefect
+artifacts is the flow's job.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import platform
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
@@ -24,7 +33,159 @@ from textwash.runner import (
     write_json,
     write_manifest,
 )
-from textwash.stats import REMOVAL_BINS, RunStats
+from textwash.stats import REMOVAL_BINS, STATS_VERSION, RunStats
+
+REPORT_MD = "report.md"
+REPORT_HTML = "report.html"
+STATS_JSON = "stats.json"
+MANIFEST = "manifest.jsonl"
+VERSIONED_PACKAGES = (
+    "textwash", "prefect", "ftfy", "langdetect", "beautifulsoup4", "lxml", "chardet", "orjson",
+)
+MAX_LISTED_RECORD_FAILURES = 500
+
+
+def input_counts(entries: Iterable[ManifestEntry]) -> Counter[str]:
+    """Inputs by status, plus `seen` (all of them) and `unchanged` (skipped as unchanged)."""
+    counts: Counter[str] = Counter()
+    for entry in entries:
+        counts[entry.status] += 1
+        if entry.reason == "unchanged":
+            counts["unchanged"] += 1
+    counts["seen"] = sum(counts[s] for s in ("cleaned", "skipped", "failed"))
+    return counts
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in VERSIONED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+@dataclass(slots=True)
+class Delta:
+    measure: str
+    now: int
+    before: int
+
+    @property
+    def change(self) -> int:
+        return self.now - self.before
+
+
+@dataclass(slots=True)
+class RunReport:
+    """Everything a run's report shows, computed once for every rendering."""
+
+    run_id: str
+    started_at: str
+    finished_at: str
+    params: dict[str, Any]
+    versions: dict[str, str]
+    stats: RunStats
+    entries: list[ManifestEntry]
+    run_dir: Path
+    output_dir: Path
+    input_dir: Path | None = None
+    previous: RunStats | None = None
+    previous_run_id: str | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def duration_s(self) -> float | None:
+        try:
+            start = dt.datetime.fromisoformat(self.started_at)
+            end = dt.datetime.fromisoformat(self.finished_at)
+        except ValueError:
+            return None
+        return (end - start).total_seconds()
+
+    @property
+    def problems(self) -> list[ManifestEntry]:
+        """Inputs skipped for a reason other than being unchanged, and failed inputs."""
+        return [e for e in self.entries if e.status != "cleaned" and e.reason != "unchanged"]
+
+    @property
+    def record_failures(self) -> list[tuple[ManifestEntry, dict[str, Any]]]:
+        return [(e, f) for e in self.entries for f in e.failed_records]
+
+    def outputs(self) -> dict[str, str]:
+        return {e.path: e.output for e in self.entries if e.output}
+
+    def source_href(self, path: str) -> str | None:
+        """A file: link to an input, when the input folder is known."""
+        if self.input_dir is None:
+            return None
+        return (self.input_dir.resolve() / path).as_uri()
+
+    def output_href(self, path: str) -> str | None:
+        """A link, relative to the run folder, to the JSONL file holding an input's records."""
+        output = self.outputs().get(path)
+        if not output:
+            return None
+        return quote(os.path.relpath(self.output_dir / output, self.run_dir))
+
+    def deltas(self) -> list[Delta]:
+        """This run against the previous finished run, measure by measure."""
+        if self.previous is None:
+            return []
+        now, before = self.stats, self.previous
+        before_inputs = before.inputs
+        before_seen = before_inputs.get("seen") or sum(
+            before_inputs[s] for s in ("cleaned", "skipped", "failed")
+        )
+        rows = [
+            Delta("inputs seen", self.counts["seen"], before_seen),
+            Delta("inputs cleaned", self.counts["cleaned"], before_inputs["cleaned"]),
+            Delta("inputs skipped", self.counts["skipped"], before_inputs["skipped"]),
+            Delta("inputs failed", self.counts["failed"], before_inputs["failed"]),
+            Delta("documents written", now.documents, before.documents),
+            Delta("records failed", now.records_failed, before.records_failed),
+            Delta("characters in", now.chars_in, before.chars_in),
+            Delta("characters out", now.chars_out, before.chars_out),
+            Delta("lines removed", now.lines_removed, before.lines_removed),
+            Delta("documents needing review", now.review_total, before.review_total),
+            Delta("documents with damaged encoding", now.damaged_total,
+                  before.damaged_total or len(before.damaged)),
+        ]
+        for reason in sorted(set(now.removed_by_reason) | set(before.removed_by_reason)):
+            rows.append(Delta(f"removed: {reason}", now.removed_by_reason[reason],
+                              before.removed_by_reason[reason]))
+        for language in sorted(set(now.languages) | set(before.languages)):
+            rows.append(Delta(f"language: {language}", now.languages[language],
+                              before.languages[language]))
+        return rows
+
+
+def build_report(
+    *,
+    run_id: str,
+    started_at: str,
+    finished_at: str,
+    params: dict[str, Any],
+    stats: RunStats,
+    entries: list[ManifestEntry],
+    run_dir: Path,
+    output_dir: Path,
+    input_dir: Path | None = None,
+    previous: RunStats | None = None,
+    previous_run_id: str | None = None,
+    versions: dict[str, str] | None = None,
+) -> RunReport:
+    return RunReport(
+        run_id=run_id, started_at=started_at, finished_at=finished_at, params=params,
+        versions=versions or package_versions(), stats=stats,
+        entries=sorted(entries, key=lambda e: e.path), run_dir=run_dir,
+        output_dir=output_dir, input_dir=input_dir, previous=previous,
+        previous_run_id=previous_run_id, counts=input_counts(entries),
+    )
+
+
+# -- Markdown -----------------------------------------------------------------------------
 
 
 def _md_escape(text: str) -> str:
@@ -41,23 +202,14 @@ def _delta(now: int, before: int | None) -> str:
     return f" ({change:+,})" if change else " (±0)"
 
 
-def input_counts(entries: Iterable[ManifestEntry]) -> Counter[str]:
-    counts: Counter[str] = Counter(entry.status for entry in entries)
-    counts["seen"] = sum(counts[s] for s in ("cleaned", "skipped", "failed"))
-    return counts
+def share_bin_label(index: int) -> str:
+    low, high = index * 100 // REMOVAL_BINS, (index + 1) * 100 // REMOVAL_BINS
+    return f"{low}–{high}%"
 
 
-def render_markdown(
-    *,
-    run_id: str,
-    params: dict[str, Any],
-    stats: RunStats,
-    entries: list[ManifestEntry],
-    previous: RunStats | None = None,
-    previous_run_id: str | None = None,
-) -> str:
-    counts = input_counts(entries)
-    out: list[str] = [f"# textwash run {run_id}", ""]
+def render_markdown(report: RunReport) -> str:
+    stats, counts, previous = report.stats, report.counts, report.previous
+    out: list[str] = [f"# textwash run {report.run_id}", ""]
     docs_before = previous.documents if previous else None
     out += [
         "## Summary",
@@ -66,7 +218,7 @@ def render_markdown(
         "|---|---:|",
         f"| inputs seen | {counts['seen']:,} |",
         f"| inputs cleaned | {counts['cleaned']:,} |",
-        f"| inputs skipped | {counts['skipped']:,} |",
+        f"| inputs skipped | {counts['skipped']:,} ({counts['unchanged']:,} unchanged) |",
         f"| inputs failed | {counts['failed']:,} |",
         f"| documents written | {stats.documents:,}{_delta(stats.documents, docs_before)} |",
         f"| records failed | {stats.records_failed:,} |",
@@ -77,11 +229,10 @@ def render_markdown(
         f"| documents needing review | {stats.review_total:,} |",
         "",
     ]
-    if previous_run_id:
-        out += [f"Deltas are against run `{previous_run_id}`.", ""]
+    if report.previous_run_id:
+        out += [f"Deltas are against run `{report.previous_run_id}`.", ""]
 
-    problems = [e for e in entries if e.status != "cleaned" and e.reason != "unchanged"]
-    record_failures = [(e, f) for e in entries for f in e.failed_records]
+    problems, record_failures = report.problems, report.record_failures
     out += ["## Skipped and failed inputs", ""]
     if not problems and not record_failures:
         out += ["None.", ""]
@@ -92,16 +243,15 @@ def render_markdown(
                 f"| `{_md_escape(entry.path)}` | {entry.status} | {entry.reason or ''} |"
                 f" {_md_escape(entry.error or '')} |"
             )
-        for entry, failure in record_failures:
+        for entry, failure in record_failures[:MAX_LISTED_RECORD_FAILURES]:
             out.append(
                 f"| `{_md_escape(entry.path)}` line {failure['line']} | record failed |"
                 f" {failure['reason']} | {_md_escape(failure['error'])} |"
             )
         out.append("")
-    unchanged = sum(1 for e in entries if e.reason == "unchanged")
-    if unchanged:
-        out += [f"{unchanged:,} inputs were unchanged since their last run and not cleaned again.",
-                ""]
+    if counts["unchanged"]:
+        out += [f"{counts['unchanged']:,} inputs were unchanged since their last run and not "
+                "cleaned again.", ""]
 
     out += ["## Removed lines by reason", ""]
     if not stats.removed_by_reason:
@@ -121,8 +271,7 @@ def render_markdown(
 
     out += ["## Share of each document removed", "", "| removed | documents |", "|---|---:|"]
     for i, count in enumerate(stats.removal_share_histogram):
-        low, high = i * 100 // REMOVAL_BINS, (i + 1) * 100 // REMOVAL_BINS
-        out.append(f"| {low}–{high}% | {count:,} |")
+        out.append(f"| {share_bin_label(i)} | {count:,} |")
     out.append("")
 
     out += ["## Languages", "", "| language | documents |", "|---|---:|"]
@@ -130,7 +279,7 @@ def render_markdown(
         out.append(f"| {language} | {count:,} |")
     out.append("")
     if stats.mixed_language:
-        out += ["Mixed-language documents:", ""]
+        out += [f"Mixed-language documents ({stats.mixed_language_total:,}):", ""]
         for item in stats.mixed_language[:50]:
             mix = ", ".join(f"{code} {share:.0%}" for code, share in item["languages"])
             out.append(f"- `{_md_escape(item['path'])}` #{item['index']} ({item['id']}): {mix}")
@@ -163,22 +312,29 @@ def render_markdown(
             out.append(f"| … | | | {stats.review_total - len(stats.review):,} more | |")
         out.append("")
 
-    out += ["## Parameters", "", "```"]
-    out += [f"{key}: {value}" for key, value in sorted(params.items())]
+    deltas = report.deltas()
+    if deltas:
+        out += [f"## Against run {report.previous_run_id}", "",
+                "| measure | this run | previous | change |", "|---|---:|---:|---:|"]
+        out += [f"| {d.measure} | {d.now:,} | {d.before:,} | {d.change:+,} |"
+                for d in deltas if d.now or d.before]
+        out.append("")
+
+    out += ["## Parameters and versions", "", "```"]
+    out += [f"{key}: {value}" for key, value in sorted(report.params.items())]
+    out += [f"{name} {version}" for name, version in report.versions.items()]
     out += ["```", ""]
     return "\n".join(out)
 
 
-def render_summary(
-    *, run_id: str, stats: RunStats, entries: list[ManifestEntry], report_path: str
-) -> str:
+def render_summary(report: RunReport, *, report_path: str) -> str:
     """A one-screen terminal summary of a run."""
-    counts = input_counts(entries)
-    unchanged = sum(1 for e in entries if e.reason == "unchanged")
+    stats, counts = report.stats, report.counts
     lines = [
-        f"textwash run {run_id}",
+        f"textwash run {report.run_id}",
         f"  inputs:    {counts['seen']} seen, {counts['cleaned']} cleaned, "
-        f"{counts['skipped']} skipped ({unchanged} unchanged), {counts['failed']} failed",
+        f"{counts['skipped']} skipped ({counts['unchanged']} unchanged), "
+        f"{counts['failed']} failed",
         f"  documents: {stats.documents} cleaned, {stats.records_failed} records failed, "
         f"{stats.chars_in:,} → {stats.chars_out:,} characters",
     ]
@@ -188,7 +344,10 @@ def render_summary(
     if stats.languages:
         langs = ", ".join(f"{code} {n}" for code, n in stats.languages.most_common(8))
         lines.append(f"  languages: {langs}")
-    failures = [e for e in entries if e.status == "failed"]
+    if stats.review_total:
+        flags = ", ".join(f"{flag} {n}" for flag, n in stats.review_flags.most_common())
+        lines.append(f"  review:    {stats.review_total} documents ({flags})")
+    failures = [e for e in report.entries if e.status == "failed"]
     for entry in failures[:10]:
         lines.append(f"  FAILED     {entry.path}: {entry.reason}: {entry.error}")
     if len(failures) > 10:
@@ -197,49 +356,122 @@ def render_summary(
     return "\n".join(lines)
 
 
+# -- Files ------------------------------------------------------------------------------
+
+
+def stats_document(report: RunReport) -> dict[str, Any]:
+    """The versioned, machine-readable `stats.json` of a run."""
+    return {
+        **report.stats.to_dict(),
+        "stats_version": STATS_VERSION,
+        "run_id": report.run_id,
+        "started_at": report.started_at,
+        "finished_at": report.finished_at,
+        "duration_s": report.duration_s,
+        "previous_run_id": report.previous_run_id,
+        "params": report.params,
+        "versions": report.versions,
+        "inputs": dict(sorted(report.counts.items())),
+    }
+
+
 def write_run_report(
     run: RunContext,
     entries: list[ManifestEntry],
     stats: RunStats,
     params: dict[str, Any],
 ) -> dict[str, Any]:
-    """Write manifest.jsonl, stats.json and report.md for a run; return their summary."""
+    """Write manifest.jsonl, stats.json, report.md and report.html for a run, refresh the
+    corpus view, mark the run finished; return what the flow and the CLI show."""
+    from textwash.report_corpus import update_corpus_view
+    from textwash.report_html import render_html
+
     previous_id = run.state.previous_run(run.run_id)
-    previous = _load_stats(run.output_dir / RUNS_DIR / previous_id) if previous_id else None
+    previous = load_stats(run.output_dir / RUNS_DIR / previous_id) if previous_id else None
     write_manifest(run.run_dir, entries)
-    stats_doc = {
-        "run_id": run.run_id,
-        "started_at": run.started_at,
-        "finished_at": utc_now(),
-        "params": params,
-        "inputs": dict(input_counts(entries)),
-        **stats.to_dict(),
-    }
-    write_json(run.run_dir / "stats.json", stats_doc)
-    markdown = render_markdown(
-        run_id=run.run_id, params=params, stats=stats, entries=entries,
-        previous=previous, previous_run_id=previous_id,
+    report = build_report(
+        run_id=run.run_id, started_at=run.started_at, finished_at=utc_now(), params=params,
+        stats=stats, entries=entries, run_dir=run.run_dir, output_dir=run.output_dir,
+        input_dir=run.input_dir, previous=previous, previous_run_id=previous_id,
     )
-    report_path = run.run_dir / "report.md"
-    write_atomic(report_path, [markdown.encode("utf-8")])
-    summary = render_summary(
-        run_id=run.run_id, stats=stats, entries=entries, report_path=str(report_path)
-    )
-    run.state.finish_run(run.run_id, stats_doc["finished_at"], "finished", summary)
+    write_json(run.run_dir / STATS_JSON, stats_document(report))
+    markdown = render_markdown(report)
+    write_atomic(run.run_dir / REPORT_MD, [markdown.encode("utf-8")])
+    html_path = run.run_dir / REPORT_HTML
+    write_atomic(html_path, [render_html(report).encode("utf-8")])
+    summary = render_summary(report, report_path=str(html_path))
+    run.state.finish_run(run.run_id, report.finished_at, "finished", summary)
+    corpus_path = update_corpus_view(run.output_dir, report, run.state)
     return {
         "run_id": run.run_id,
         "run_dir": str(run.run_dir),
-        "report": str(report_path),
+        "report": str(html_path),
+        "report_md": str(run.run_dir / REPORT_MD),
+        "corpus_report": str(corpus_path),
         "markdown": markdown,
         "summary": summary,
-        "inputs": stats_doc["inputs"],
+        "inputs": dict(report.counts),
         "documents": stats.documents,
         "removed_by_reason": dict(stats.removed_by_reason),
     }
 
 
-def _load_stats(run_dir: Path) -> RunStats | None:
-    path = run_dir / "stats.json"
+def load_stats(run_dir: Path) -> RunStats | None:
+    path = run_dir / STATS_JSON
     if not path.exists():
         return None
     return RunStats.from_dict(orjson.loads(path.read_bytes()))
+
+
+def load_manifest(run_dir: Path) -> list[ManifestEntry]:
+    path = run_dir / MANIFEST
+    if not path.exists():
+        return []
+    return [ManifestEntry(**orjson.loads(line)) for line in path.read_bytes().splitlines()
+            if line.strip()]
+
+
+def load_report(output_dir: Path, run_id: str) -> RunReport | None:
+    """Rebuild a finished run's report from its stats.json and manifest (None if absent)."""
+    run_dir = output_dir / RUNS_DIR / run_id
+    path = run_dir / STATS_JSON
+    if not path.exists():
+        return None
+    data = orjson.loads(path.read_bytes())
+    previous_id = data.get("previous_run_id")
+    previous = load_stats(output_dir / RUNS_DIR / previous_id) if previous_id else None
+    input_dir = data.get("params", {}).get("input_dir")
+    return build_report(
+        run_id=run_id, started_at=data.get("started_at", ""),
+        finished_at=data.get("finished_at", ""), params=data.get("params", {}),
+        stats=RunStats.from_dict(data), entries=load_manifest(run_dir), run_dir=run_dir,
+        output_dir=output_dir, input_dir=Path(input_dir) if input_dir else None,
+        previous=previous, previous_run_id=previous_id,
+        versions=data.get("versions") or {},
+    )
+
+
+def latest_run_id(output_dir: Path) -> str | None:
+    """The newest run under `output_dir` that has its stats (a finished run)."""
+    runs_dir = output_dir / RUNS_DIR
+    if not runs_dir.is_dir():
+        return None
+    finished = sorted(p.name for p in runs_dir.iterdir() if (p / STATS_JSON).exists())
+    return finished[-1] if finished else None
+
+
+def show_run(output_dir: Path, run_id: str) -> str | None:
+    """The terminal summary of a finished run, with the path of its report.html.
+
+    The HTML is rendered again from stats.json and the manifest when it is missing
+    (runs written before it existed, or a deleted file). None when the run has no stats.
+    """
+    from textwash.report_html import render_html
+
+    report = load_report(output_dir, run_id)
+    if report is None:
+        return None
+    html_path = report.run_dir / REPORT_HTML
+    if not html_path.exists():
+        write_atomic(html_path, [render_html(report).encode("utf-8")])
+    return render_summary(report, report_path=str(html_path))

@@ -1,0 +1,104 @@
+"""Build a small corpus of seeds plus bad and edge inputs, and run it without Prefect.
+
+`run_library()` drives the run functions in `textwash.runner` in the flow's order, so
+report tests see the same manifest, outputs and stats as a flow run, in a fraction of
+the time. Not a test module: shared by tests/test_report*.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from textwash.config import Config
+from textwash.inputs import discover
+from textwash.pipeline import CleanContext
+from textwash.report import write_run_report
+from textwash.runner import (
+    clean_batch,
+    commit_batch,
+    fingerprint_batch,
+    open_run,
+    plan_batches,
+    plan_work,
+    record_template_fingerprints,
+    run_lock,
+    settle_plan,
+)
+from textwash.stats import RunStats
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_003 = "seeds/003_8c1e1d54294b7559.txt"
+
+ENGLISH = ("The committee met on Tuesday to discuss the new budget for the regional library "
+           "network, which has grown steadily over the past decade despite repeated cuts.")
+GERMAN = ("Der Ausschuss traf sich am Dienstag, um über den neuen Haushalt für das regionale "
+          "Bibliotheksnetz zu beraten, das trotz wiederholter Kürzungen stetig gewachsen ist.")
+
+
+def build_edge_corpus(root: Path) -> Path:
+    """The seeds under seeds/ plus one input for each outcome the report must account for."""
+    (root / "seeds").mkdir(parents=True)
+    for path in sorted((REPO / "seeds").glob("*.txt")):
+        shutil.copy(path, root / "seeds" / path.name)
+    edge = root / "edge"
+    edge.mkdir()
+    lines = [
+        json.dumps({"id": "ok", "text": ENGLISH + "\n\n" + ENGLISH}),
+        "{broken json",
+        json.dumps({"id": "mixed", "text": "\n\n".join([ENGLISH, GERMAN, GERMAN, ENGLISH])}),
+        json.dumps({"id": "numbers", "text": "12 345 678 — 90 11 12 — 13 14"}),
+        json.dumps({"id": "chrome", "text": "Share\nClose\nText Size\nJoin us on social!"}),
+        json.dumps({"id": "short", "text": "A short note about the weather today."}),
+        json.dumps({"id": "no-text", "title": "nothing here"}),
+    ]
+    (edge / "records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (edge / "damaged.txt").write_text(
+        "Seoul ??? ????? report\n\n" + ENGLISH + " The mayor said the ???? was \ufffd\ufffd "
+        "beyond repair.\n", encoding="utf-8")
+    (edge / "heavy.txt").write_text(
+        "\n".join(["Skip to main content", "Menu", "Share on Facebook", "Share on Twitter",
+                   "Read more", "Subscribe", "Sign in", "Advertisement",
+                   "© 2026 Example Media. All rights reserved.",
+                   "Copyright 2026 Example Media Group, all rights reserved worldwide.",
+                   "Photo: Example Media archive, licensed for editorial use only",
+                   "Short story here."]) + "\n", encoding="utf-8")
+    (edge / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00 this is not a gzip stream")
+    (edge / "empty.txt").write_bytes(b"")
+    (edge / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (edge / "all-bad.jsonl").write_text("{nope\n[1, 2]\n", encoding="utf-8")
+    with gzip.open(edge / "archive.md.gz", "wt", encoding="utf-8") as handle:
+        handle.write("# Archive\n\n" + ENGLISH + "\n")
+    return root
+
+
+def run_library(input_dir: Path, output_dir: Path, *, batch_size: int = 3,
+                full: bool = False) -> dict[str, Any]:
+    """One run over `input_dir`, as the flow does it, without Prefect."""
+    settings = Config()
+    params = {"input_dir": str(input_dir), "output_dir": str(output_dir), "full": full,
+              "batch_size": batch_size, "config": settings.to_dict()}
+    with run_lock(output_dir):
+        run = open_run(input_dir, output_dir)
+        plan = plan_work(discover(run.input_dir), run.known, full=full)
+        entries = settle_plan(run, plan)
+        batches = plan_batches(plan.to_clean, batch_size, settings.batch_max_bytes)
+        keys = record_template_fingerprints(
+            run, (item for batch in batches for item in fingerprint_batch(batch, settings)),
+            plan.gone, settings.template_min_documents,
+        )
+        ctx = CleanContext(settings, keys)
+        stats = RunStats()
+        for entry in entries:
+            stats.add_input(entry.status, entry.reason)
+        for batch in batches:
+            result = clean_batch(batch, ctx, run.staging_dir)
+            commit_batch(result, batch, run.output_dir, run.state, run.run_id)
+            entries.extend(result.entries)
+            stats.merge(result.stats)
+        report = write_run_report(run, entries, stats, params)
+        run.state.close()
+    return report
