@@ -41,6 +41,7 @@ TEXT_FIELDS = ("text", "html", "content")
 INTERPRETED_FIELDS = frozenset({*TEXT_FIELDS, "id", "url", "title"})
 # Top-level names the runner keeps for itself in the output folder.
 RESERVED_OUTPUT_NAMES = frozenset({"_runs", "_staging"})
+OUTPUT_SUFFIX = ".jsonl"
 # Longest output path component, in UTF-8 bytes: leaves room under NAME_MAX (255) for
 # the hash suffix, `.jsonl` and the temporary-file decoration of atomic writes.
 MAX_OUTPUT_COMPONENT_BYTES = 200
@@ -140,6 +141,9 @@ def output_name_for(display: str) -> str:
     safe_parts = ["_" if part in ("", ".", "..") else part for part in safe_parts]
     if safe_parts[0] in RESERVED_OUTPUT_NAMES:
         safe_parts[0] += "_"
+    # A folder named like an output file (`a.txt.jsonl/`) would clash with `a.txt`'s output.
+    safe_parts[:-1] = [part + "_" if part.endswith(OUTPUT_SUFFIX) else part
+                       for part in safe_parts[:-1]]
     safe = "/".join(safe_parts)
     if safe != display:
         digest = hashlib.sha256(display.encode("utf-8")).hexdigest()[:8]

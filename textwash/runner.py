@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from textwash.config import Config
+from textwash.failpoints import failpoint
 from textwash.inputs import InputFile
 from textwash.pipeline import CleanContext, FileOutcome, clean_file, template_fingerprints
 from textwash.state import InputState, StateDB
@@ -172,6 +173,7 @@ def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) ->
         if outcome.lines:
             target = staging_dir / (item.output_name + OUTPUT_SUFFIX)
             write_atomic(target, outcome.lines)
+            failpoint("output-staged")
             staged[item.path] = str(target)
             entry.output = item.output_name + OUTPUT_SUFFIX
         entries.append(entry)
@@ -209,6 +211,7 @@ def write_atomic(target: Path, lines: Iterable[bytes]) -> None:
                 handle.write(line)
             handle.flush()
             os.fsync(handle.fileno())
+        failpoint("before-rename")
         os.replace(temporary, target)
     finally:
         if temporary.exists():
@@ -236,6 +239,7 @@ def commit_batch(
         if staged:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged, final)
+            failpoint("output-committed")
         elif final.exists():
             final.unlink()
         states.append(
@@ -246,6 +250,7 @@ def commit_batch(
             )
         )
     state.record_inputs(states)
+    failpoint("batch-committed")
 
 
 def remove_gone_outputs(gone: list[str], known: dict[str, InputState], output_dir: Path) -> None:
@@ -256,10 +261,13 @@ def remove_gone_outputs(gone: list[str], known: dict[str, InputState], output_di
 
 
 def clear_stale_staging(output_dir: Path) -> None:
-    """Staging folders of killed runs hold nothing committed: remove them."""
+    """Staging folders of killed runs hold nothing committed: remove them, and the
+    temporary files a run killed while writing its manifest or report left behind."""
     staging_root = output_dir / STAGING_DIR
     if staging_root.exists():
         shutil.rmtree(staging_root, ignore_errors=True)
+    for temporary in (output_dir / RUNS_DIR).glob("*/.*.tmp"):
+        temporary.unlink(missing_ok=True)
 
 
 def unchanged_entry(item: InputFile, previous: InputState) -> ManifestEntry:
@@ -310,6 +318,7 @@ def open_run(input_dir: Path, output_dir: Path) -> RunContext:
     run_id = new_run_id()
     started_at = utc_now()
     state.start_run(run_id, started_at)
+    failpoint("run-opened")
     return RunContext(
         run_id=run_id,
         input_dir=input_dir,
@@ -332,13 +341,27 @@ def record_template_fingerprints(
     run.state.forget_template_inputs(gone)
     for path, prints in fingerprints:
         run.state.replace_template_fingerprints(path, prints)
+        failpoint("fingerprint-recorded")
     return run.state.template_keys(min_documents)
 
 
 def settle_plan(run: RunContext, plan: WorkPlan) -> list[ManifestEntry]:
-    """Manifest entries for inputs not cleaned this run; outputs of deleted inputs go."""
-    remove_gone_outputs(plan.gone, run.known, run.output_dir)
-    run.state.forget_inputs(plan.gone)
+    """Manifest entries for inputs not cleaned this run; outputs of deleted inputs and
+    of inputs now skipped unread go.
+
+    Template fingerprints of every input that will not be fingerprinted or kept this
+    run (deleted, or now skipped unread) are dropped first, computed from the
+    fingerprint table itself, so a run killed half-way through leaves nothing stale.
+    """
+    live = {item.path for item in plan.to_clean} | {item.path for item in plan.unchanged}
+    fingerprinted = {row[0] for row in run.state.conn.execute(
+        "SELECT DISTINCT path FROM template_docs")}
+    run.state.forget_template_inputs(sorted(fingerprinted - live))
+    # An input now skipped unread (emptied, renamed to a hidden name, ...) keeps no output.
+    dropped = plan.gone + [item.path for item in plan.not_read if item.path in run.known]
+    remove_gone_outputs(dropped, run.known, run.output_dir)
+    failpoint("gone-outputs-removed")
+    run.state.forget_inputs(dropped)
     entries = [unchanged_entry(item, run.known[item.path]) for item in plan.unchanged]
     entries += [not_read_entry(item) for item in plan.not_read]
     return entries
