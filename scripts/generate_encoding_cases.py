@@ -41,6 +41,9 @@ SENTENCES: dict[str, list[str]] = {
         "She described the plan as “ambitious but achievable” and promised a vote in March.",
         "The museum’s new wing, designed by a local architect, opens to the public on Saturday.",
         "Farmers warned that another dry summer would hurt the harvest… again.",
+        "The city council will publish the final figures next week.",
+        "Most of the new homes were sold before construction had even started.",
+        "Police closed the main road for several hours on Sunday morning.",
     ],
     "fr": [
         "Le conseil municipal s’est réuni mardi soir pour examiner le budget de l’année prochaine.",
@@ -395,6 +398,26 @@ def paragraph(rng: random.Random, lang: str, codec: str | None = None, *,
     return separator.join(picked)
 
 
+def short_phrase(rng: random.Random, lang: str, codec: str | None = None) -> str:
+    """A few words of one sentence: the hard case for charset detection."""
+    sentence = rng.choice([s for s in SENTENCES[lang] if codec is None or encodable(s, codec)])
+    words = sentence.split(" ")
+    if len(words) == 1:
+        return sentence[: max(4, len(sentence) // 2)]
+    size = rng.randint(3, 6)
+    start = rng.randrange(max(1, len(words) - size + 1))
+    return " ".join(words[start:start + size])
+
+
+def sparse_english(rng: random.Random) -> str:
+    """English prose with only one or two non-ASCII characters in it."""
+    plain = [s for s in SENTENCES["en"] if s.isascii()]
+    picked = rng.sample(plain, 3) + [rng.choice(["It’s done.", "The café closed.",
+                                                 "A “final” offer.", "Costs: €40."])]
+    rng.shuffle(picked)
+    return " ".join(picked)
+
+
 def sloppy_decode(data: bytes, codec: str) -> str:
     """Decode like a browser that maps bytes a code page leaves undefined to C1 controls."""
     return "".join(
@@ -435,6 +458,10 @@ def legacy_cases(rng: random.Random) -> Iterator[Case]:
             codec = codecs[i % len(codecs)]
             lang = langs[i % len(langs)]
             text = paragraph(rng, lang, codec, low=1, high=6)
+            if i % 4 == 3:
+                text = short_phrase(rng, lang, codec)
+            elif i % 5 == 4 and codec == "cp1252":
+                text = sparse_english(rng)
             yield Case(family, text.encode(codec), text, rng.choice(["", "page.txt"]),
                        note=f"{lang} {codec}")
 
@@ -463,6 +490,18 @@ def html_declared_cases(rng: random.Random) -> Iterator[Case]:
         decl, xml = declaration(rng, rng.choice(HTML_LABELS[codec]))
         markup = html_document(body, title, decl, xml=xml)
         yield Case("html-declared", markup.encode(codec), markup, "page.html",
+                   note=f"{lang} {codec}")
+
+
+def html_undeclared_cases(rng: random.Random) -> Iterator[Case]:
+    codecs = list(HTML_LABELS)
+    for i in range(CASES_PER_FAMILY):
+        codec = codecs[i % len(codecs)]
+        lang = rng.choice(HTML_LANGS[codec])
+        body = [p for p in paragraph(rng, lang, codec, low=1, high=4).split("\n") if p]
+        title = rng.choice([s for s in SENTENCES[lang] if encodable(s, codec)])
+        markup = html_document(body, title, '<meta name="viewport" content="width=device-width">')
+        yield Case("html-undeclared", markup.encode(codec), markup, "page.html",
                    note=f"{lang} {codec}")
 
 
@@ -496,6 +535,10 @@ def mojibake_cases(rng: random.Random) -> Iterator[Case]:
         for i in range(CASES_PER_FAMILY):
             lang = langs[i % len(langs)]
             text = paragraph(rng, lang, low=1, high=4)
+            if i % 4 == 3:
+                text = short_phrase(rng, lang)
+            if i % 10 == 5 and codec == "cp1252":
+                text = rng.choice(NEGATIVE_EXTRAS["emoji"])
             if text.isascii():
                 text = paragraph(rng, "fr")
             yield Case(family, mojibake(text, codec, times).encode("utf-8"), text, note=lang)
@@ -506,6 +549,12 @@ def mojibake_cases(rng: random.Random) -> Iterator[Case]:
         indexes = [j for j, line in enumerate(lines) if not line.isascii()]
         for j in rng.sample(indexes, max(1, len(indexes) // 2)) if indexes else []:
             broken[j] = mojibake(lines[j], rng.choice(["cp1252", "cp1252", "latin-1"]))
+        if i % 3 == 2:
+            # Only a phrase inside one line was mis-decoded (a pasted name or title).
+            name = rng.choice(["Zoë Müller", "São Tomé", "Ærøskøbing", "Łódź", "Ñandú café",
+                               "naïve résumé", "Dvořák", "Smörgåsbord"])
+            lines.append(f"Interview with {name} — part two.")
+            broken.append(f"Interview with {mojibake(name, 'cp1252')} — part two.")
         yield Case("mojibake-some-lines", "\n".join(broken).encode("utf-8"), "\n".join(lines))
 
 
@@ -688,7 +737,8 @@ def negative_cases(rng: random.Random) -> Iterator[Case]:
 
 
 FAMILY_BUILDERS: list[Callable[[random.Random], Iterator[Case]]] = [
-    legacy_cases, bom_cases, html_declared_cases, html_wrong_declared_cases,
+    legacy_cases, bom_cases, html_declared_cases, html_undeclared_cases,
+    html_wrong_declared_cases,
     mojibake_cases, entity_cases, control_cases, line_break_cases, nfd_cases,
     policy_cases, lossy_cases, lost_dash_cases, negative_cases,
 ]

@@ -1,18 +1,29 @@
-"""Turn bytes into text: BOM, strict UTF-8, declared HTML charset, then a detector.
+"""Turn bytes into text: BOM, strict UTF-8, declared HTML charset, then detection.
 
-Order matters and was measured: strict UTF-8 first never mis-accepted a legacy file, and
-chardet 7 beat charset-normalizer on undeclared legacy code pages. Charset labels are
-mapped the way browsers map them (WHATWG), e.g. iso-8859-1 → windows-1252. This module
-does not repair text that was already mis-decoded upstream (that is `textwash.repair`).
+Order matters and was measured: strict UTF-8 first never mis-accepted a legacy file, so a
+page that declares latin-1 but holds UTF-8 decodes right, and a page that declares UTF-8
+but holds cp1252 falls through to detection. Charset labels are mapped the way browsers
+map them (WHATWG, `textwash/data/encoding_labels.toml`), e.g. iso-8859-1 → windows-1252.
+
+Detection: chardet 7 proposes; on short or ambiguous input it often picks an encoding no
+web page uses (EBCDIC, DOS and Mac code pages), so every web encoding that decodes the
+bytes strictly is also tried, and the decoding that reads most like text wins
+(`textwash.plausibility`), chardet's confidence breaking near-ties. This module does not
+repair text that was already mis-decoded upstream (that is `textwash.repair`).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import tomllib
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 import chardet
+
+from textwash.plausibility import Reading, read
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -22,35 +33,16 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-# WHATWG Encoding Standard: labels browsers treat as another, larger encoding.
-WHATWG_ALIASES: dict[str, str] = {
-    "iso-8859-1": "cp1252",
-    "latin1": "cp1252",
-    "latin-1": "cp1252",
-    "l1": "cp1252",
-    "ascii": "cp1252",
-    "us-ascii": "cp1252",
-    "iso8859-1": "cp1252",
-    "iso-8859-9": "cp1254",
-    "latin5": "cp1254",
-    "iso-8859-11": "cp874",
-    "tis-620": "cp874",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "x-gbk": "gb18030",
-    "euc-kr": "cp949",
-    "ks_c_5601-1987": "cp949",
-    "shift_jis": "cp932",
-    "shift-jis": "cp932",
-    "sjis": "cp932",
-    "x-sjis": "cp932",
-    "windows-31j": "cp932",
-    "big5": "big5hkscs",
-    "utf8": "utf-8",
-    "unicode-1-1-utf-8": "utf-8",
-    "utf-16": "utf-16-le",
-    "unicode": "utf-16-le",
-}
+# Legacy encodings web pages use (WHATWG's, as Python codecs), in order of preference
+# when two decode the bytes to the same text.
+WEB_LEGACY_ENCODINGS: tuple[str, ...] = (
+    "cp1252", "iso8859-2", "cp1250", "cp1251", "koi8-r", "koi8-u", "iso8859-7", "cp1253",
+    "cp1254", "cp1255", "iso8859-8", "cp1256", "cp1257", "cp874", "cp932", "euc_jp",
+    "cp949", "gb18030", "big5hkscs", "iso8859-5", "iso8859-6", "iso8859-4", "iso8859-13",
+)
+DETECTION_WINDOW = 65536
+# Weight of chardet's confidence (0-1) against the per-character plausibility score.
+CHARDET_WEIGHT = 0.5
 
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.()-]+)""", re.IGNORECASE
@@ -68,10 +60,16 @@ class Decoded:
     replaced: int = 0
 
 
+@cache
+def whatwg_labels() -> dict[str, str]:
+    data = resources.files("textwash.data").joinpath("encoding_labels.toml").read_text("utf-8")
+    return dict(tomllib.loads(data)["labels"])
+
+
 def normalize_label(label: str) -> str | None:
     """Map a charset label to a Python codec name, browser-style; None if unknown."""
-    key = label.strip().lower()
-    key = WHATWG_ALIASES.get(key, key)
+    key = label.strip().strip("\"'").lower()
+    key = whatwg_labels().get(key, key)
     try:
         return codecs.lookup(key).name
     except LookupError:
@@ -100,20 +98,68 @@ def decode_bytes(raw: bytes, *, html: bool = False) -> Decoded:
         pass
     if html:
         declared = declared_charset(raw)
-        if declared and declared != "utf-8":
+        if declared and declared not in ("utf-8", "utf-16-le", "utf-16-be"):
             try:
                 return Decoded(raw.decode(declared), declared, "declared")
             except UnicodeDecodeError:
                 pass
-    detected = _detect(raw)
+    detected = detect_encoding(raw)
     text = raw.decode(detected, errors="replace")
     return Decoded(text, detected, "detected", text.count("\ufffd"))
 
 
-def _detect(raw: bytes) -> str:
-    guess = chardet.detect(raw[:65536])
-    label = guess.get("encoding") if guess else None
-    codec = normalize_label(label) if label else None
-    if codec is None or codec in ("ascii", "utf-8"):
-        return "cp1252"
-    return codec
+def detect_encoding(raw: bytes) -> str:
+    """The legacy encoding whose decoding of `raw` reads most like text."""
+    sample = _sample(raw)
+    prior = _chardet_confidences(sample)
+    best, best_score = "", float("-inf")
+    for codec in WEB_LEGACY_ENCODINGS:
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = read_as(codec, read(text)) + CHARDET_WEIGHT * prior.get(codec, 0.0)
+        if score > best_score:
+            best, best_score = codec, score
+    if best:
+        return best
+    guess = next(iter(prior), None)
+    return guess or "cp1252"
+
+
+def read_as(codec: str, reading: Reading) -> float:
+    """A decoding's score, less what contradicts the language its codec is used for."""
+    score = reading.score
+    if reading.east_asian < 2:
+        return score
+    share = {k: getattr(reading, k) / reading.east_asian for k in ("hangul", "kana", "han")}
+    if codec == "cp949" and (share["hangul"] < 0.5 or reading.longest_hangul_run > 8):
+        score -= 1.5
+    if codec in ("cp932", "euc_jp") and share["kana"] < 0.1 and reading.east_asian >= 8:
+        score -= 1.0
+    if codec in ("cp932", "euc_jp", "gb18030", "big5hkscs") and share["hangul"] > 0.1:
+        score -= 1.5
+    if codec in ("gb18030", "big5hkscs") and share["kana"] > 0.1:
+        score -= 1.5
+    return score
+
+
+def _sample(raw: bytes) -> bytes:
+    """At most DETECTION_WINDOW bytes, cut before a trailing partial multi-byte character."""
+    if len(raw) <= DETECTION_WINDOW:
+        return raw
+    cut = DETECTION_WINDOW
+    while cut > DETECTION_WINDOW - 4 and raw[cut - 1] >= 0x80:
+        cut -= 1
+    return raw[:cut]
+
+
+def _chardet_confidences(sample: bytes) -> dict[str, float]:
+    """chardet's web-encoding guesses for `sample`, as codec name → confidence."""
+    confidences: dict[str, float] = {}
+    for guess in chardet.detect_all(sample, compat_names=False):
+        label = guess.get("encoding")
+        codec = normalize_label(label) if label else None
+        if codec and codec in WEB_LEGACY_ENCODINGS and codec not in confidences:
+            confidences[codec] = float(guess.get("confidence") or 0.0)
+    return confidences
