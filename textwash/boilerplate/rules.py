@@ -1,8 +1,10 @@
 """Explicit line rules: each names a boilerplate category and returns its reason code.
 
-Vocabularies and regular expressions come from `textwash/data/boilerplate_rules.toml`,
-so adding a phrase or a language needs no code change. A rule looks at one line only;
-context (neighbouring lines, position, titles, templates) is `textwash.boilerplate.lines`.
+Vocabularies and regular expressions come from `textwash/data/boilerplate_rules.toml`
+(`[rules.<reason>]` tables, plus `[stopwords]` for the classifier's features), so adding a
+phrase or a language needs no code change. The first rule in file order that matches a
+line names its reason. A rule looks at one line only; context (neighbouring lines,
+position, titles, templates, the model) is the package's business.
 """
 
 from __future__ import annotations
@@ -12,20 +14,57 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 _TRIM = " \t\u3000.:;!?|·•-–—>»«<*#()[]\"'"
+#: Lines longer than this are prose: only patterns anchored at the line end (a caption
+#: glued to a paragraph) are tried on them.
+MAX_RULE_CHARS = 300
+#: Patterns anchored at the line end ($) are searched in this many last characters only.
+TAIL_CHARS = 160
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
-    reason: str
-    phrases: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
+class RuleSet:
+    """All rules, compiled; a lookup yields the first rule (in file order) that matches."""
 
-    def matches(self, line: str, folded: str) -> bool:
-        if folded in self.phrases:
-            return True
-        return any(pattern.search(line) for pattern in self.patterns)
+    reasons: tuple[str, ...]
+    phrases: dict[str, int]
+    longest_phrase: int
+    contains: tuple[tuple[str, int], ...]
+    # (rule, pattern, where): "head" patterns are anchored at the line start, "tail" ones
+    # at its end (searched in its last TAIL_CHARS), the others are searched everywhere.
+    patterns: tuple[tuple[int, re.Pattern[str], str], ...]
+
+    def first_match(self, line: str) -> str | None:
+        best = len(self.reasons)
+        if len(line) > MAX_RULE_CHARS:
+            return self._first_tail_match(line)
+        if len(line) <= self.longest_phrase:
+            best = self.phrases.get(fold(line), best)
+        lowered = line.casefold()
+        for part, rule in self.contains:
+            if rule < best and part in lowered:
+                best = rule
+        for rule, pattern, where in self.patterns:
+            if rule >= best:
+                continue
+            if where == "head":
+                found = pattern.match(line)
+            elif where == "tail":
+                found = pattern.search(line, max(len(line) - TAIL_CHARS, 0))
+            else:
+                found = pattern.search(line)
+            if found:
+                best = rule
+        return self.reasons[best] if best < len(self.reasons) else None
+
+    def _first_tail_match(self, line: str) -> str | None:
+        start = max(len(line) - TAIL_CHARS, 0)
+        for rule, pattern, where in self.patterns:
+            if where == "tail" and pattern.search(line, start):
+                return self.reasons[rule]
+        return None
 
 
 def fold(line: str) -> str:
@@ -34,22 +73,36 @@ def fold(line: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def load_rules() -> tuple[Rule, ...]:
-    """The rules, in file order (the first matching rule names the reason)."""
+def _table() -> dict[str, Any]:
     raw = resources.files("textwash.data").joinpath("boilerplate_rules.toml").read_text("utf-8")
-    table = tomllib.loads(raw)
-    rules = []
-    for reason, spec in table.items():
-        phrases = frozenset(fold(p) for p in spec.get("phrases", ()))
-        patterns = tuple(re.compile(p, re.IGNORECASE) for p in spec.get("patterns", ()))
-        rules.append(Rule(reason, phrases, patterns))
-    return tuple(rules)
+    return tomllib.loads(raw)
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> RuleSet:
+    """Every `[rules.<reason>]` table of the data file, compiled."""
+    reasons: list[str] = []
+    phrases: dict[str, int] = {}
+    contains: list[tuple[str, int]] = []
+    patterns: list[tuple[int, re.Pattern[str], str]] = []
+    for rule, (reason, spec) in enumerate(_table()["rules"].items()):
+        reasons.append(reason)
+        for phrase in spec.get("phrases", ()):
+            phrases.setdefault(fold(phrase), rule)
+        contains.extend((part.casefold(), rule) for part in spec.get("contains", ()))
+        for pattern in spec.get("patterns", ()):
+            where = "head" if pattern.startswith("^") else "tail" if pattern.endswith("$") else ""
+            patterns.append((rule, re.compile(pattern, re.IGNORECASE), where))
+    longest = 2 * max((len(p) for p in phrases), default=0) + 8
+    return RuleSet(tuple(reasons), phrases, longest, tuple(contains), tuple(patterns))
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words of every listed language, lower-cased."""
+    return frozenset(w.lower() for words in _table()["stopwords"].values() for w in words)
 
 
 def rule_reason(line: str) -> str | None:
     """The reason code of the first rule matching `line`, or None."""
-    folded = fold(line)
-    for rule in load_rules():
-        if rule.matches(line, folded):
-            return rule.reason
-    return None
+    return load_rules().first_match(line)
