@@ -45,6 +45,13 @@ VERSIONED_PACKAGES = (
 MAX_LISTED_RECORD_FAILURES = 500
 
 
+def ranked(counts: Counter[str], limit: int | None = None) -> list[tuple[str, int]]:
+    """(key, count) pairs, largest first, ties by key: the same order however the counts
+    were built (Counter.most_common keeps insertion order for ties)."""
+    items = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return items if limit is None else items[:limit]
+
+
 def input_counts(entries: Iterable[ManifestEntry]) -> Counter[str]:
     """Inputs by status, plus `seen` (all of them) and `unchanged` (skipped as unchanged)."""
     counts: Counter[str] = Counter()
@@ -258,7 +265,7 @@ def render_markdown(report: RunReport) -> str:
         out += ["Nothing was removed.", ""]
     else:
         out += ["| reason | lines | characters | examples |", "|---|---:|---:|---|"]
-        for reason, lines in stats.removed_by_reason.most_common():
+        for reason, lines in ranked(stats.removed_by_reason):
             examples = "<br>".join(
                 f"`{_md_escape(ex['text'][:120])}` ({_md_escape(ex['path'])})"
                 for ex in stats.removal_examples.get(reason, [])
@@ -275,7 +282,7 @@ def render_markdown(report: RunReport) -> str:
     out.append("")
 
     out += ["## Languages", "", "| language | documents |", "|---|---:|"]
-    for language, count in stats.languages.most_common():
+    for language, count in ranked(stats.languages):
         out.append(f"| {language} | {count:,} |")
     out.append("")
     if stats.mixed_language:
@@ -288,7 +295,7 @@ def render_markdown(report: RunReport) -> str:
     out += ["## Encoding repairs", ""]
     if stats.repairs:
         out += ["| repair | count |", "|---|---:|"]
-        out += [f"| {kind} | {count:,} |" for kind, count in stats.repairs.most_common()]
+        out += [f"| {kind} | {count:,} |" for kind, count in ranked(stats.repairs)]
         out.append("")
     else:
         out += ["No repairs were needed.", ""]
@@ -322,7 +329,7 @@ def render_markdown(report: RunReport) -> str:
 
     out += ["## Parameters and versions", "", "```"]
     out += [f"{key}: {value}" for key, value in sorted(report.params.items())]
-    out += [f"{name} {version}" for name, version in report.versions.items()]
+    out += [f"{name} {version}" for name, version in sorted(report.versions.items())]
     out += ["```", ""]
     return "\n".join(out)
 
@@ -339,13 +346,13 @@ def render_summary(report: RunReport, *, report_path: str) -> str:
         f"{stats.chars_in:,} → {stats.chars_out:,} characters",
     ]
     if stats.removed_by_reason:
-        removed = ", ".join(f"{r} {n}" for r, n in stats.removed_by_reason.most_common())
+        removed = ", ".join(f"{r} {n}" for r, n in ranked(stats.removed_by_reason))
         lines.append(f"  removed:   {removed}")
     if stats.languages:
-        langs = ", ".join(f"{code} {n}" for code, n in stats.languages.most_common(8))
+        langs = ", ".join(f"{code} {n}" for code, n in ranked(stats.languages, 8))
         lines.append(f"  languages: {langs}")
     if stats.review_total:
-        flags = ", ".join(f"{flag} {n}" for flag, n in stats.review_flags.most_common())
+        flags = ", ".join(f"{flag} {n}" for flag, n in ranked(stats.review_flags))
         lines.append(f"  review:    {stats.review_total} documents ({flags})")
     failures = [e for e in report.entries if e.status == "failed"]
     for entry in failures[:10]:

@@ -2,9 +2,9 @@
 
 Horizontal bar charts (counts per category), column charts (histograms) and one stacked
 bar (parts of a whole). Every chart is an `<svg class="chart">` whose bars carry
-`class="bar"`, a `<title>` tooltip and the exact value as text, so the page reads
-without colour too. Text is escaped here; the output is marked safe for Jinja.
-This module computes no statistics.
+`class="bar"`, their value in `data-value`, a `<title>` tooltip and the exact value as
+text, so the page reads without colour too. Text is escaped here; the output is marked
+safe for Jinja. This module computes no statistics.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ def bar_chart(
         body.append(
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" fill="#333">'
             f"{escape(key)}</text>"
-            f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{bar_w:.1f}" height="{row - 6}"'
+            f'<rect class="bar" data-value="{value}" x="{label_w}" y="{y + 3}" '
+            f'width="{bar_w:.1f}" height="{row - 6}"'
             f' rx="2" fill="{colour}"><title>{escape(tip)}</title></rect>'
             f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 15}" fill="#555">'
             f"{escape(_fmt(value))}{escape(unit)}</text>"
@@ -91,7 +92,8 @@ def column_chart(
         fill = highlight_colour if highlight_from is not None and i >= highlight_from else colour
         y = height - bottom - bar_h
         body.append(
-            f'<rect class="bar" x="{x + 3:.1f}" y="{y:.1f}" width="{slot - 6:.1f}" '
+            f'<rect class="bar" data-value="{value}" x="{x + 3:.1f}" y="{y:.1f}" '
+            f'width="{slot - 6:.1f}" '
             f'height="{max(bar_h, 1.0 if value else 0):.1f}" rx="2" fill="{fill}">'
             f"<title>{escape(key)}: {value:,}</title></rect>"
             f'<text x="{x + slot / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#333">'
@@ -116,7 +118,8 @@ def stacked_bar(
             continue
         seg = value / total * width
         body.append(
-            f'<rect class="bar" x="{x:.1f}" y="0" width="{seg:.1f}" height="{bar_h}" '
+            f'<rect class="bar" data-value="{value}" x="{x:.1f}" y="0" width="{seg:.1f}" '
+            f'height="{bar_h}" '
             f'fill="{colour}"><title>{escape(key)}: {value:,}</title></rect>'
         )
         x += seg

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import orjson
 
-from textwash.report import REPORT_HTML, STATS_JSON, RunReport
+from textwash.report import REPORT_HTML, STATS_JSON, RunReport, ranked
 from textwash.report_charts import PALETTE, bar_chart, column_chart
 from textwash.report_html import CORPUS_DIR, environment, stylesheet, top_with_other
 from textwash.runner import RUNS_DIR, write_atomic, write_json
@@ -125,7 +125,7 @@ def render_corpus_html(
     }
     charted = [r for r in reversed(runs) if r["stats"]][-RUNS_CHARTED:]
     charts = {
-        "languages": bar_chart(top_with_other(languages.most_common(), 20),
+        "languages": bar_chart(top_with_other(ranked(languages), 20),
                                name="corpus-languages", label="Documents per language"),
         "runs": column_chart([(r["run_id"][4:13].replace("T", " "), r["stats"]["documents"])
                               for r in charted],
@@ -133,7 +133,7 @@ def render_corpus_html(
                              colour=PALETTE[0], width=max(320, min(1000, 70 * len(charted)))),
     }
     return environment().get_template("corpus.html.j2").render(
-        output_dir=str(output_dir), totals=totals, languages=languages.most_common(),
+        output_dir=str(output_dir), totals=totals, languages=ranked(languages),
         folders=sorted(folders.items()), runs=runs, charts=charts, css=stylesheet(),
     )
 

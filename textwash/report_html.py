@@ -19,7 +19,7 @@ import jinja2
 import orjson
 from markupsafe import Markup
 
-from textwash.report import MAX_LISTED_RECORD_FAILURES, RunReport, share_bin_label
+from textwash.report import MAX_LISTED_RECORD_FAILURES, RunReport, ranked, share_bin_label
 from textwash.report_charts import PALETTE, STATUS_COLOURS, bar_chart, column_chart, stacked_bar
 from textwash.stats import (
     EXAMPLES_PER_REASON,
@@ -35,13 +35,15 @@ TOP_LANGUAGES = 20
 
 @cache
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("textwash", "data/report"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals["ranked"] = ranked
+    return env
 
 
 def stylesheet() -> Markup:
@@ -77,7 +79,7 @@ def run_charts(report: RunReport) -> dict[str, Any]:
              for status in ("cleaned", "skipped", "failed")],
             name="inputs", label="Inputs by outcome",
         ),
-        "reasons": bar_chart(s.removed_by_reason.most_common(), name="removed-by-reason",
+        "reasons": bar_chart(ranked(s.removed_by_reason), name="removed-by-reason",
                              label="Removed lines per reason", width=520, colour=PALETTE[1]),
         "share": column_chart(
             [(share_bin_label(i), n) for i, n in enumerate(s.removal_share_histogram)],
@@ -90,10 +92,10 @@ def run_charts(report: RunReport) -> dict[str, Any]:
             colour=PALETTE[5],
         ),
         "languages": bar_chart(
-            top_with_other(s.languages.most_common(), TOP_LANGUAGES), name="languages",
+            top_with_other(ranked(s.languages), TOP_LANGUAGES), name="languages",
             label="Documents per language",
         ),
-        "repairs": bar_chart(s.repairs.most_common(), name="repairs",
+        "repairs": bar_chart(ranked(s.repairs), name="repairs",
                              label="Encoding repairs by kind", colour=PALETTE[4]),
     }
 
