@@ -1,0 +1,74 @@
+"""Extract an HTML page's main content as plain text, with its title and metadata.
+
+BeautifulSoup (lxml parser: fast, and tolerant of broken markup) builds the tree once;
+`walk` turns it into blocks and an element skeleton while cutting what the structure
+says is not content (scripts, navigation, landmarks, hidden elements); `select` scores
+blocks, drops class/id-marked widgets unless they hold the page's text, picks the main
+node and renders it (headings and paragraphs on their own lines, list items one per
+line). Work is bounded: markup beyond `HtmlSettings` limits falls back to tag-stripped
+text with a `fallback_reason`. The text-level boilerplate stage runs afterwards on what
+this returns. This package does not decode bytes or detect language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bs4 import BeautifulSoup
+
+from textwash.document import Removal
+from textwash.html.markup import markup_to_text, strip_raw_elements
+from textwash.html.meta import head_fields, page_metadata, page_title, page_url
+from textwash.html.rules import load_html_rules
+from textwash.html.select import render, select_main
+from textwash.html.settings import HtmlSettings
+from textwash.html.walk import walk
+
+__all__ = ["HtmlExtraction", "HtmlSettings", "extract_html"]
+
+DEFAULT_SETTINGS = HtmlSettings()
+
+
+@dataclass(slots=True)
+class HtmlExtraction:
+    text: str
+    title: str | None = None
+    url: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    removed: list[Removal] = field(default_factory=list)
+    fallback_reason: str | None = None
+    main_tag: str | None = None
+
+
+def extract_html(
+    markup: str, settings: HtmlSettings = DEFAULT_SETTINGS, *, record_removed: bool = True
+) -> HtmlExtraction:
+    """Main text of `markup`, one block per line, blank lines between blocks."""
+    if len(markup) > settings.max_markup_chars:
+        return _fallback(markup[: settings.max_markup_chars], "html-markup-too-large")
+    stripped = strip_raw_elements(markup)
+    if stripped.count("<") > settings.max_tags:
+        return _fallback(stripped, "html-too-many-tags")
+    soup = BeautifulSoup(stripped, "lxml")
+    fields = head_fields(soup)
+    page = walk(soup, load_html_rules())
+    selection = select_main(page, settings)
+    removed: list[Removal] = []
+    if record_removed:
+        for element, reason in page.cut:
+            text = " ".join(element.get_text(" ").split())
+            if text:
+                removed.append(Removal(text, reason))
+        removed.extend(selection.removed)
+    return HtmlExtraction(
+        text=render(selection.blocks),
+        title=page_title(fields, page.first_h1),
+        url=page_url(fields),
+        metadata=page_metadata(fields, page.time_datetime),
+        removed=removed,
+        main_tag=selection.main_tag,
+    )
+
+
+def _fallback(markup: str, reason: str) -> HtmlExtraction:
+    return HtmlExtraction(text=markup_to_text(markup), fallback_reason=reason)

@@ -1,0 +1,57 @@
+"""The structural vocabularies of HTML extraction, compiled from `html_rules.toml`.
+
+Maps tags, ARIA roles and class/id words to removal reason codes. Which matches are
+acted upon, and when a match is overruled, is decided in `textwash.html.select`; this
+module only answers "what does this element look like".
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlRules:
+    drop_tags: frozenset[str]
+    structure: dict[str, str]
+    roles: dict[str, str]
+    names: dict[str, str]
+    token_pattern: re.Pattern[str]
+    token_reasons: tuple[str, ...]
+
+    def attribute_reason(self, classes_and_id: str) -> str | None:
+        """The reason named by a class or id value (lower-cased, space-separated), if any."""
+        for name in classes_and_id.split():
+            reason = self.names.get(name)
+            if reason:
+                return reason
+        match = self.token_pattern.search(classes_and_id)
+        if match is None:
+            return None
+        return self.token_reasons[int(match.lastgroup[1:])]  # type: ignore[index]
+
+
+@lru_cache(maxsize=1)
+def load_html_rules() -> HtmlRules:
+    raw = resources.files("textwash.data").joinpath("html_rules.toml").read_text("utf-8")
+    table = tomllib.loads(raw)
+    reasons = tuple(table["tokens"])
+    groups = "|".join(
+        f"(?P<r{i}>{'|'.join(re.escape(word) for word in sorted(words, key=len, reverse=True))})"
+        for i, words in enumerate(table["tokens"].values())
+    )
+    names = {
+        name: reason for reason, values in table["names"].items() for name in values
+    }
+    return HtmlRules(
+        drop_tags=frozenset(table["drop"]["tags"]),
+        structure=dict(table["structure"]),
+        roles=dict(table["roles"]),
+        names=names,
+        token_pattern=re.compile(rf"(?:^|[\s_-])(?:{groups})(?=$|[\s_-])"),
+        token_reasons=reasons,
+    )

@@ -1,0 +1,175 @@
+"""Choose a page's main content from its walked skeleton, and render it as text.
+
+Every block gets a value: its characters outside links (fewer when it has no sentence
+punctuation), minus a penalty per link character and per block, so that menus and link
+lists are negative and prose is positive. Node scores are subtree sums. Class/id matches
+noted by the walk are removed unless their subtree holds most of the page's value. The
+main node is the best-scoring node, widened to an ancestor that scores about as well
+(content spread over several sections: service, forum, documentation pages) or narrowed
+to an `<article>`/`<main>`/`[itemprop=articleBody]` that holds most of it. Link-dominated
+blocks inside it are dropped unless links are what the node is made of (listings).
+Rendering: headings and paragraphs separated by blank lines, list items and table rows
+one per line. This module does not parse or walk markup.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textwash.document import Removal
+from textwash.html.settings import HtmlSettings
+from textwash.html.walk import Block, PageSkeleton
+
+_SENTENCE_PUNCTUATION = re.compile(r"[.,;:!?\u3002\uff0c\u3001\uff01\uff1f]")
+_TIGHT_KINDS = frozenset(("item", "row"))
+
+
+@dataclass(slots=True)
+class Selection:
+    blocks: list[Block]
+    removed: list[Removal]
+    main_tag: str | None
+
+
+def block_value(block: Block, settings: HtmlSettings) -> float:
+    chars = len(block.text)
+    links = min(block.link_chars, chars)
+    own = chars - links
+    if not _SENTENCE_PUNCTUATION.search(block.text):
+        own *= settings.unpunctuated_weight
+    if links >= settings.long_link_chars:
+        return own + settings.long_link_weight * links - settings.short_penalty
+    return (
+        own
+        - settings.link_penalty * links
+        - settings.block_penalty * links / max(chars, 1)
+        - settings.short_penalty
+    )
+
+
+def select_main(page: PageSkeleton, settings: HtmlSettings) -> Selection:
+    blocks = page.blocks
+    count = len(page.tags)
+    parents = page.parents
+    values = [block_value(block, settings) for block in blocks]
+
+    positive = [0.0] * count
+    outside_positive = 0.0
+    for block, value in zip(blocks, values, strict=True):
+        if value > 0:
+            if block.owner >= 0:
+                positive[block.owner] += value
+            else:
+                outside_positive += value
+    for index in range(count - 1, 0, -1):
+        parent = parents[index]
+        if parent >= 0:
+            positive[parent] += positive[index]
+    total_positive = outside_positive + sum(
+        positive[i] for i in range(count) if parents[i] < 0
+    )
+
+    core = _core_path(page, blocks, values)
+    pruned_by = [-1] * count
+    keep_floor = settings.soft_keep_share * total_positive
+    for index in range(count):
+        parent = parents[index]
+        if parent >= 0 and pruned_by[parent] >= 0:
+            pruned_by[index] = pruned_by[parent]
+        elif index in page.soft and index not in core and positive[index] < keep_floor:
+            pruned_by[index] = index
+
+    score = [0.0] * count
+    for block, value in zip(blocks, values, strict=True):
+        if block.owner >= 0 and pruned_by[block.owner] < 0:
+            score[block.owner] += value
+    for index in range(count - 1, 0, -1):
+        parent = parents[index]
+        if parent >= 0:
+            score[parent] += score[index]
+
+    removed: list[Removal] = []
+    if count == 0:
+        return Selection(list(blocks), removed, None)
+    main = _choose_node(page, score, pruned_by, settings)
+    end = page.ends[main]
+    kept: list[Block] = []
+    inside: list[tuple[Block, float]] = []
+    for block, value in zip(blocks, values, strict=True):
+        owner = block.owner
+        if owner >= 0 and pruned_by[owner] >= 0:
+            removed.append(Removal(block.text, page.soft[pruned_by[owner]]))
+        elif main <= owner <= end:
+            inside.append((block, value))
+        else:
+            removed.append(Removal(block.text, "html-not-main"))
+    linky = [
+        block.link_chars > settings.max_link_density * len(block.text) for block, _ in inside
+    ]
+    keep_links = sum(linky) > settings.link_block_majority * max(len(inside), 1)
+    for (block, _), is_linky in zip(inside, linky, strict=True):
+        if is_linky and not keep_links:
+            removed.append(Removal(block.text, "html-link-block"))
+        else:
+            kept.append(block)
+    return Selection(kept, removed, page.tags[main])
+
+
+def _core_path(page: PageSkeleton, blocks: list[Block], values: list[float]) -> set[int]:
+    """The best-scoring node before any class/id match is acted on, and its ancestors.
+
+    A widget word on one of these (a page wrapped in a mis-nested `<header>`, a page
+    builder that calls every section a widget) is overruled: it holds the content.
+    """
+    parents = page.parents
+    raw = [0.0] * len(parents)
+    for block, value in zip(blocks, values, strict=True):
+        if block.owner >= 0:
+            raw[block.owner] += value
+    for index in range(len(parents) - 1, 0, -1):
+        if parents[index] >= 0:
+            raw[parents[index]] += raw[index]
+    node = max(range(len(raw)), key=raw.__getitem__, default=-1)
+    path: set[int] = set()
+    while node >= 0:
+        path.add(node)
+        node = parents[node]
+    return path
+
+
+def _choose_node(
+    page: PageSkeleton, score: list[float], pruned_by: list[int], settings: HtmlSettings
+) -> int:
+    best = max(
+        (i for i in range(len(score)) if pruned_by[i] < 0), key=score.__getitem__, default=0
+    )
+    best_score = score[best]
+    if best_score <= 0:
+        return best
+    chosen = best
+    ancestor = page.parents[best]
+    while ancestor >= 0:
+        if score[ancestor] >= settings.ancestor_tolerance * best_score:
+            chosen = ancestor
+        ancestor = page.parents[ancestor]
+    for node in page.semantic:
+        if pruned_by[node] >= 0 or node == chosen:
+            continue
+        related = chosen <= node <= page.ends[chosen] or node <= chosen <= page.ends[node]
+        if related and score[node] >= settings.semantic_share * score[chosen]:
+            return node
+    return chosen
+
+
+def render(blocks: list[Block]) -> str:
+    """Blocks as text: blank lines between blocks, single breaks inside lists and tables."""
+    out: list[str] = []
+    previous: Block | None = None
+    for block in blocks:
+        if previous is not None:
+            tight = previous.kind in _TIGHT_KINDS and block.kind in _TIGHT_KINDS
+            out.append("\n" if tight else "\n\n")
+        out.append(block.text)
+        previous = block
+    return "".join(out)
