@@ -19,6 +19,10 @@ from dataclasses import dataclass
 from functools import cache
 
 _COMMON_SYMBOLS = frozenset("€£¥¢©®°±×÷§¶·«»¿¡\u00a0–—‘’‚“”„…•′″‹›™")
+# Letters in name only: in running text they are almost always mojibake pieces.
+_MOJIBAKE_LETTERS = frozenset("ƒªºˆ˜")
+# Signs that do not stand between two letters of a word (unlike ’ or ·).
+_GLUED_SYMBOLS = frozenset("€£¥¢©®°±×÷§¶«»¿¡¤¦¨¬¯´¸")
 _BOUNDARY = frozenset(" \t\n.,;:!?()[]\"'-/")
 _CJK_PUNCTUATION = range(0x3000, 0x3040)
 _FULLWIDTH = range(0xFF01, 0xFF5F)
@@ -85,6 +89,8 @@ def char_score(char: str) -> float:
         return 1.0
     if char in _COMMON_SYMBOLS:
         return 0.5
+    if char in _MOJIBAKE_LETTERS:
+        return -1.0
     if category.startswith("L"):
         return 1.0
     if category in ("Mn", "Mc", "Cf"):
@@ -126,6 +132,8 @@ def read(text: str) -> Reading:
             score += _context_penalty(char, previous, after)
         elif char in _COMMON_SYMBOLS and (previous in _BOUNDARY or after in _BOUNDARY):
             score = 1.0
+        elif char in _GLUED_SYMBOLS and previous.isalpha() and after.isalpha():
+            score = -1.0
         code = ord(char)
         if 0xAC00 <= code <= 0xD7A3:
             reading.hangul += 1

@@ -28,6 +28,7 @@ from importlib import resources
 import ftfy
 
 from textwash.config import UnicodePolicy
+from textwash.plausibility import read
 
 _FTFY_TEXT = ftfy.TextFixerConfig(
     unescape_html=True,
@@ -54,23 +55,33 @@ def _shown_as(codec: str, first: int, last: int) -> str:
                    for b in range(first, last + 1))
 
 
-def _mojibake_pair_pattern() -> re.Pattern[str]:
+def _mojibake_pair_patterns() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
+    """The pair pattern, and every lead and continuation character it knows (a text
+    holding none of one kind cannot hold a pair: no need to search)."""
     alternatives = []
+    all_leads: set[str] = set()
+    all_continuations: set[str] = set()
     for codec in _MOJIBAKE_CODECS:
+        all_leads.update(_shown_as(codec, 0xC2, 0xF4))
+        all_continuations.update(_shown_as(codec, 0x80, 0xBF))
         leads = re.escape(_shown_as(codec, 0xC2, 0xF4))
         continuations = re.escape(_shown_as(codec, 0x80, 0xBF))
         alternatives.append(f"[{leads}][{continuations}]")
     # UTF-8 for U+00A0-U+00FF read as latin-1 with the NBSP byte turned into a space.
     alternatives.append("[\u00c2\u00c3](?= )")
-    return re.compile("|".join(alternatives))
+    return re.compile("|".join(alternatives)), frozenset(all_leads), frozenset(all_continuations)
 
 
-_MOJIBAKE_PAIR = _mojibake_pair_pattern()
+_MOJIBAKE_PAIR, _ALL_LEADS, _ALL_CONTINUATIONS = _mojibake_pair_patterns()
+_SHORT_MOJIBAKE_CODECS = ("sloppy-windows-1252", "macroman", "sloppy-windows-1250",
+                          "sloppy-windows-1251", "iso-8859-2")
+# How much better (mean per-character plausibility) a short line must read once fixed.
+SHORT_MOJIBAKE_MARGIN = 0.5
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_C1 = re.compile("[\x80-\x9f]")
+_C1_CHARS = frozenset(map(chr, range(0x80, 0xA0)))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_NON_ASCII = re.compile("[^\x00-\x7f]+")
-_ASCII_SIGNALS = re.compile("[\x00-\x08\x0b-\x1f\x7f&?]")
+# Printable ASCII but for the two characters a repair reads ('&' entities, '?' losses).
+_PLAIN_ASCII = re.compile("[\t\n\x20-\x25\x27-\x3e\x40-\x7e]+")
 
 _NBSP = ("\u00a0", "\u2007", "\u202f")
 _ODD_HYPHENS = ("\u2010", "\u2011", "\u2012")
@@ -99,20 +110,18 @@ def repair_text(
     if "\r" in text:
         repairs["line-breaks"] += text.count("\r")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    non_ascii = set("".join(_NON_ASCII.findall(text))) if not text.isascii() else set()
-    ascii_signals = set(_ASCII_SIGNALS.findall(text))
-    if markup:
-        ascii_signals.discard("&")
-    needs_lines = bool(ascii_signals - {"?"}) or (
-        non_ascii and (_C1.search(text) or _MOJIBAKE_PAIR.search(text))
+    present = set(_PLAIN_ASCII.sub("", text))
+    signals = {c for c in present if c < "\x80"} - ({"?", "&"} if markup else {"?"})
+    needs_lines = bool(signals) or (
+        not present.isdisjoint(_C1_CHARS) or _has_mojibake_pair(text, present)
     )
     if needs_lines:
         text = _repair_lines(text, repairs, markup=markup)
-        non_ascii = set("".join(_NON_ASCII.findall(text))) if not text.isascii() else set()
-    if non_ascii:
-        text = _apply_policy(text, non_ascii, policy, repairs)
+        present = set(_PLAIN_ASCII.sub("", text))
+    if any(c >= "\x80" for c in present):
+        text = _apply_policy(text, present, policy, repairs)
     damaged = False
-    if "?" in ascii_signals or "?" in text:
+    if "?" in text:
         text = restore_lost_dashes(text, repairs)
         damaged = _count_lost_letters(text, repairs) > 0
     if _REPLACEMENT in text:
@@ -122,19 +131,48 @@ def repair_text(
     return Repaired(text, repairs, damaged)
 
 
+def _has_mojibake_pair(text: str, present: set[str]) -> bool:
+    """Whether `text` holds a mojibake pair; walks the occurrences of lead characters
+    only (a regex over a whole non-Latin-1 string is several times slower)."""
+    leads = present & _ALL_LEADS
+    if not leads:
+        return False
+    continuations = present & _ALL_CONTINUATIONS
+    for lead in leads:
+        position = text.find(lead)
+        while position >= 0:
+            following = text[position + 1:position + 2]
+            pair = following in continuations or (following == " " and lead in "\u00c2\u00c3")
+            if pair and _MOJIBAKE_PAIR.match(text, position):
+                return True
+            position = text.find(lead, position + 1)
+    return False
+
+
 def _repair_lines(text: str, repairs: Counter[str], *, markup: bool) -> str:
+    """Fix suspicious lines one by one. A way of undoing mojibake that ftfy found on one
+    line of a document (say, encode as mac_roman, decode as UTF-8) is tried first on the
+    document's other mojibake lines: a line too short for ftfy to judge on its own is
+    fixed when the same plan decodes it strictly and leaves no mojibake pair behind."""
     config = _FTFY_MARKUP if markup else _FTFY_TEXT
+    plans: list[list[tuple[str, str]]] = []
     lines = text.split("\n")
     for index, line in enumerate(lines):
         if not line:
             continue
+        mojibake = not line.isascii() and _MOJIBAKE_PAIR.search(line)
+        if mojibake:
+            line = _apply_known_plan(line, plans, repairs)
         suspicious = (
             _LINE_TRIGGERS.search(line)
             or (not line.isascii() and _MOJIBAKE_PAIR.search(line))
             or (not markup and "&" in line and _ENTITY.search(line))
         )
         if suspicious:
-            line = _fix_with_ftfy(line, config, repairs)
+            fixed = _fix_with_ftfy(line, config, repairs, plans)
+            if fixed == line and mojibake:
+                fixed = _fix_short_mojibake(line, plans, repairs)
+            line = fixed
         if _CONTROL.search(line):
             line, count = _CONTROL.subn("", line)
             repairs["control-chars"] += count
@@ -142,11 +180,63 @@ def _repair_lines(text: str, repairs: Counter[str], *, markup: bool) -> str:
     return "\n".join(lines)
 
 
-def _fix_with_ftfy(line: str, config: ftfy.TextFixerConfig, repairs: Counter[str]) -> str:
+def _apply_known_plan(line: str, plans: list[list[tuple[str, str]]],
+                      repairs: Counter[str]) -> str:
+    for plan in plans:
+        try:
+            fixed = ftfy.apply_plan(line, plan)
+        except (UnicodeError, ValueError):
+            continue
+        if fixed != line and not _MOJIBAKE_PAIR.search(fixed) and not _CONTROL.search(fixed):
+            repairs["mojibake"] += 1
+            return fixed
+    return line
+
+
+def _fix_short_mojibake(line: str, plans: list[list[tuple[str, str]]],
+                        repairs: Counter[str]) -> str:
+    """Mojibake ftfy leaves alone because the line is too short to judge ("n√¶rheden").
+
+    Accepted only when every pair sits inside a word (next to an ASCII letter), the
+    pair's continuation is not a no-break space, the line re-encodes and decodes as UTF-8
+    strictly into letters, and the result reads clearly better (`textwash.plausibility`).
+    """
+    pairs = list(_MOJIBAKE_PAIR.finditer(line))
+    for match in pairs:
+        start, end = match.span()
+        if "\u00a0" in match.group() or match.group().endswith(" "):
+            return line
+        before, after = line[start - 1:start], line[end:end + 1]
+        if not (before.isascii() and before.isalpha()) and not (
+            after.isascii() and after.isalpha()
+        ):
+            return line
+    before_score = read(line).score
+    for codec in _SHORT_MOJIBAKE_CODECS:
+        try:
+            fixed = line.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        new = set(fixed) - set(line)
+        if not new or not all(c.isalpha() for c in new) or _CONTROL.search(fixed):
+            continue
+        if read(fixed).score >= before_score + SHORT_MOJIBAKE_MARGIN:
+            repairs["mojibake"] += 1
+            plans.append([("encode", codec), ("decode", "utf-8")])
+            return fixed
+    return line
+
+
+def _fix_with_ftfy(line: str, config: ftfy.TextFixerConfig, repairs: Counter[str],
+                   plans: list[list[tuple[str, str]]]) -> str:
     fixed, explanation = ftfy.fix_and_explain(line, config)
     if fixed != line:
-        for kind in {_ftfy_kind(step, name) for step, name in explanation or ()}:
+        steps = [(step, name) for step, name in explanation or ()]
+        for kind in {_ftfy_kind(step, name) for step, name in steps}:
             repairs[kind] += 1
+        plan = [(step, name) for step, name in steps if step in ("encode", "decode", "transcode")]
+        if any(step == "encode" for step, _ in plan) and plan not in plans:
+            plans.append(plan)
     return fixed
 
 
