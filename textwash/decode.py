@@ -112,13 +112,19 @@ def detect_encoding(raw: bytes) -> str:
     """The legacy encoding whose decoding of `raw` reads most like text."""
     sample = _sample(raw)
     prior = _chardet_confidences(sample)
-    best, best_score = "", float("-inf")
+    # Codecs that decode the sample alike are one reading: named by the first in
+    # WEB_LEGACY_ENCODINGS, backed by the best chardet confidence among them.
+    readings: dict[str, tuple[str, float]] = {}
     for codec in WEB_LEGACY_ENCODINGS:
         try:
             text = sample.decode(codec)
         except UnicodeDecodeError:
             continue
-        score = read_as(codec, read(text)) + CHARDET_WEIGHT * prior.get(codec, 0.0)
+        first, confidence = readings.get(text, (codec, 0.0))
+        readings[text] = (first, max(confidence, prior.get(codec, 0.0)))
+    best, best_score = "", float("-inf")
+    for text, (codec, confidence) in readings.items():
+        score = read_as(codec, read(text)) + CHARDET_WEIGHT * confidence
         if score > best_score:
             best, best_score = codec, score
     if best:

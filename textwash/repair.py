@@ -21,11 +21,13 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 import ftfy
+import ftfy.fixes
 
 from textwash.config import UnicodePolicy
 from textwash.plausibility import read
@@ -271,10 +273,21 @@ def _apply_policy(text: str, present: set[str], policy: UnicodePolicy,
         text = replace(_ZERO_WIDTH, "", "zero-width", text)
     if not policy.keep_zwj_zwnj:
         text = replace(_ZWJ_ZWNJ, "", "zero-width", text)
+    if not policy.keep_curly_quotes:
+        text = _counted(ftfy.fixes.uncurl_quotes, text, "curly-quotes", repairs)
+    if not policy.keep_fullwidth:
+        text = _counted(ftfy.fixes.fix_character_width, text, "fullwidth", repairs)
     if policy.normalization and not unicodedata.is_normalized(policy.normalization, text):
         text = unicodedata.normalize(policy.normalization, text)
         repairs["unicode-normalization"] += 1
     return text
+
+
+def _counted(fix: Callable[[str], str], text: str, kind: str, repairs: Counter[str]) -> str:
+    fixed = fix(text)
+    if fixed != text:
+        repairs[kind] += 1
+    return fixed
 
 
 # ---- lost characters ------------------------------------------------------------------
