@@ -40,7 +40,7 @@ FORMATS: dict[str, str] = {
 TEXT_FIELDS = ("text", "html", "content")
 INTERPRETED_FIELDS = frozenset({*TEXT_FIELDS, "id", "url", "title"})
 # Top-level names the runner keeps for itself in the output folder.
-RESERVED_OUTPUT_NAMES = frozenset({"_runs", "_staging"})
+RESERVED_OUTPUT_NAMES = frozenset({"_runs", "_staging", "_report"})
 OUTPUT_SUFFIX = ".jsonl"
 # Longest output path component, in UTF-8 bytes: leaves room under NAME_MAX (255) for
 # the hash suffix, `.jsonl` and the temporary-file decoration of atomic writes.
