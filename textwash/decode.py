@@ -122,6 +122,8 @@ def detect_encoding(raw: bytes) -> str:
             continue
         first, confidence = readings.get(text, (codec, 0.0))
         readings[text] = (first, max(confidence, prior.get(codec, 0.0)))
+    if len(readings) == 1:
+        return next(iter(readings.values()))[0]
     best, best_score = "", float("-inf")
     for text, (codec, confidence) in readings.items():
         score = read_as(codec, read(text)) + CHARDET_WEIGHT * confidence

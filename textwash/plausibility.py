@@ -14,6 +14,7 @@ This module only scores; `textwash.decode` chooses.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,7 @@ _MOJIBAKE_LETTERS = frozenset("ƒªºˆ˜")
 # Signs that do not stand between two letters of a word (unlike ’ or ·).
 _GLUED_SYMBOLS = frozenset("€£¥¢©®°±×÷§¶«»¿¡¤¦¨¬¯´¸")
 _BOUNDARY = frozenset(" \t\n.,;:!?()[]\"'-/")
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 _CJK_PUNCTUATION = range(0x3000, 0x3040)
 _FULLWIDTH = range(0xFF01, 0xFF5F)
 
@@ -113,40 +115,42 @@ class Reading:
         return self.hangul + self.kana + self.han
 
 
-def read(text: str) -> Reading:
-    """Score the non-ASCII characters of `text` (mean per character, 0.0 when none)."""
+def read(text: str, max_chars: int = 800) -> Reading:
+    """Score the non-ASCII characters of `text` (mean per character, 0.0 when none);
+    at most `max_chars` of them are read, which is plenty to tell decodings apart."""
     reading = Reading()
     total = 0.0
     count = 0
-    run = 0
-    previous = ""
-    for index, char in enumerate(text):
-        if char < "\x80":
+    for match in _NON_ASCII_RUN.finditer(text):
+        start, end = match.span()
+        previous = text[start - 1] if start else ""
+        run = 0
+        for index in range(start, end):
+            char = text[index]
+            after = text[index + 1:index + 2]
+            score = char_score(char)
+            if char.isalpha():
+                score += _context_penalty(char, previous, after)
+            elif char in _COMMON_SYMBOLS and (previous in _BOUNDARY or after in _BOUNDARY):
+                score = 1.0
+            elif char in _GLUED_SYMBOLS and previous.isalpha() and after.isalpha():
+                score = -1.0
+            code = ord(char)
+            if 0xAC00 <= code <= 0xD7A3:
+                reading.hangul += 1
+                run += 1
+                reading.longest_hangul_run = max(reading.longest_hangul_run, run)
+            else:
+                run = 0
+                if 0x3040 <= code <= 0x30FF:
+                    reading.kana += 1
+                elif 0x4E00 <= code <= 0x9FFF:
+                    reading.han += 1
+            total += score
             previous = char
-            run = 0
-            continue
-        count += 1
-        score = char_score(char)
-        after = text[index + 1:index + 2]
-        if char.isalpha():
-            score += _context_penalty(char, previous, after)
-        elif char in _COMMON_SYMBOLS and (previous in _BOUNDARY or after in _BOUNDARY):
-            score = 1.0
-        elif char in _GLUED_SYMBOLS and previous.isalpha() and after.isalpha():
-            score = -1.0
-        code = ord(char)
-        if 0xAC00 <= code <= 0xD7A3:
-            reading.hangul += 1
-            run += 1
-            reading.longest_hangul_run = max(reading.longest_hangul_run, run)
-        else:
-            run = 0
-            if 0x3040 <= code <= 0x30FF:
-                reading.kana += 1
-            elif 0x4E00 <= code <= 0x9FFF:
-                reading.han += 1
-        total += score
-        previous = char
+        count += end - start
+        if count >= max_chars:
+            break
     reading.score = total / count if count else 0.0
     return reading
 
