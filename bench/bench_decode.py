@@ -85,6 +85,47 @@ def quality_rows(generator: ModuleType) -> list[Row]:
     return rows
 
 
+def comparison_rows() -> list[Row]:
+    """Why this design: the detectors alone on the undeclared legacy cases, and ftfy's
+    default config on the negatives, measured on the committed cases."""
+    import chardet
+
+    cases = [json.loads(line) for line in CASES.read_text("utf-8").splitlines()]
+    legacy = [(base64.b64decode(c["raw_b64"]), c["expected"]) for c in cases
+              if c["family"].startswith("legacy")]
+
+    def decodes_right(raw: bytes, codec: str | None, expected: str) -> bool:
+        try:
+            return codec is not None and raw.decode(codec) == expected
+        except (LookupError, UnicodeDecodeError):
+            return False
+
+    ours = sum(decode_and_repair(raw) == expected for raw, expected in legacy)
+    by_chardet = sum(decodes_right(raw, chardet.detect(raw)["encoding"], expected)
+                     for raw, expected in legacy)
+    rows = [
+        Row("undeclared legacy decoded exactly: ours", _pct(ours, len(legacy)), "",
+            "legacy-* cases", f"chardet.detect alone: {_pct(by_chardet, len(legacy))}"),
+    ]
+    try:
+        import charset_normalizer
+    except ImportError:
+        rows.append(Row("undeclared legacy: charset-normalizer", "skipped",
+                        note="charset-normalizer not installed"))
+    else:
+        by_normalizer = 0
+        for raw, expected in legacy:
+            best = charset_normalizer.from_bytes(raw).best()
+            by_normalizer += best is not None and str(best) == expected
+        rows.append(Row("undeclared legacy decoded exactly: charset-normalizer best()",
+                        _pct(by_normalizer, len(legacy)), "", "legacy-* cases"))
+    negatives = [c["expected"] for c in cases if c["family"].startswith("negative")]
+    changed = sum(ftfy.fix_text(text) != text for text in negatives)
+    rows.append(Row("negatives changed by ftfy.fix_text defaults", _pct(changed, len(negatives)),
+                    "", "negative-* cases", "why ftfy runs under an explicit config"))
+    return rows
+
+
 def speed_rows(generator: ModuleType) -> list[Row]:
     english = "\n".join(
         next(SEEDS.glob(f"{name}_*.txt")).read_text("utf-8") for name in ENGLISH_SEEDS
@@ -120,4 +161,4 @@ def speed_rows(generator: ModuleType) -> list[Row]:
 
 def rows() -> list[Row]:
     generator = _generator()
-    return quality_rows(generator) + speed_rows(generator)
+    return quality_rows(generator) + comparison_rows() + speed_rows(generator)
