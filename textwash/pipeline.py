@@ -139,6 +139,8 @@ def _decode_and_repair(doc: Document, raw: RawRecord, config: Config) -> None:
     doc.text = repaired.text
     doc.repairs.update(repaired.repairs)
     doc.encoding_damaged = repaired.damaged
+    if repaired.method:
+        doc.signals["encoding_method"] = repaired.method  # bom/utf-8/declared/detected
 
 
 def _extract_html(doc: Document, limits: Limits) -> None:
