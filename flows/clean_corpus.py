@@ -22,8 +22,8 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.execution import (
     api_shared_with_workers,
-    batch_limits,
     dask_worker_count,
+    plan_parallel_batches,
     task_runner_for,
 )
 from textwash import __version__
@@ -38,7 +38,6 @@ from textwash.runner import (
     commit_batch,
     fingerprint_batch,
     open_run,
-    plan_batches,
     plan_work,
     record_template_fingerprints,
     run_lock,
@@ -91,11 +90,9 @@ def clean_corpus(
                     len(inputs), len(plan.to_clean), len(plan.unchanged), len(plan.not_read))
 
         parallel = dask_worker_count(runner) if dask_address else workers
-        max_files, max_bytes = batch_limits(
-            sum(item.size for item in plan.to_clean), parallel,
-            max_files=batch_size, max_bytes=settings.batch_max_bytes,
+        batches = plan_parallel_batches(
+            plan.to_clean, parallel, max_files=batch_size, max_bytes=settings.batch_max_bytes
         )
-        batches = plan_batches(plan.to_clean, max_files, max_bytes)
         logger.info("%d batches for %d workers", len(batches), parallel)
         fingerprints = [runner.submit(fingerprint_batch_task, {"batch": batch, "config": settings})
                         for batch in batches]

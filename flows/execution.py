@@ -11,12 +11,14 @@ This module chooses and sizes; it does no cleaning and knows nothing about docum
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+from textwash.inputs import InputFile
+from textwash.runner import plan_batches
 
 if TYPE_CHECKING:
     from prefect.task_runners import TaskRunner
@@ -26,18 +28,29 @@ if TYPE_CHECKING:
 BATCHES_PER_WORKER = 4
 
 
-def batch_limits(
-    total_bytes: int, workers: int, *, max_files: int | None, max_bytes: int
-) -> tuple[int, int]:
-    """(files, bytes) per batch: about `BATCHES_PER_WORKER` batches per worker, by size.
+def plan_parallel_batches(
+    items: list[InputFile], workers: int, *, max_files: int | None, max_bytes: int
+) -> list[list[InputFile]]:
+    """Consecutive batches, about `BATCHES_PER_WORKER` per worker, of about equal bytes.
 
-    Cleaning time follows input bytes, so batches share the bytes out evenly.
-    `max_files` (the flow's `batch_size`) and `max_bytes` cap a batch whatever the count
-    of workers, so a huge corpus still commits and reports progress batch by batch.
+    Cleaning time follows input bytes, so each input goes to the batch its middle byte
+    falls in. `max_files` (the flow's `batch_size`) and `max_bytes` then cap a batch
+    whatever the count of workers, so a huge corpus still commits batch by batch.
     """
-    batches = max(1, workers) * BATCHES_PER_WORKER
-    share = max(1, math.ceil(total_bytes / batches))
-    return (max_files or sys.maxsize), min(share, max_bytes)
+    count = max(1, workers) * BATCHES_PER_WORKER
+    total = sum(item.size + 1 for item in items)
+    groups: list[list[InputFile]] = [[] for _ in range(count)]
+    before = 0
+    for item in items:
+        weight = item.size + 1
+        groups[min(count - 1, (2 * before + weight) * count // (2 * total))].append(item)
+        before += weight
+    return [
+        batch
+        for group in groups
+        if group
+        for batch in plan_batches(group, max_files or sys.maxsize, max_bytes)
+    ]
 
 
 def task_runner_for(workers: int, dask_address: str | None) -> TaskRunner:
