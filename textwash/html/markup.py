@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-_RAW_START = re.compile(r"<!--|<(script|style|svg|template)\b", re.IGNORECASE)
+_RAW_START = re.compile(r"<!--|<(script|style|svg|template)(?=[\s/>])", re.IGNORECASE)
 _RAW_END = {
     name: re.compile(rf"</{name}\s*>", re.IGNORECASE)
     for name in ("script", "style", "svg", "template")

@@ -17,12 +17,12 @@ class HtmlSettings:
     # Block value: characters outside links, minus a penalty per link character, one
     # scaled by the block's link share, and a small one per block.
     link_penalty: float = 1.0
-    block_penalty: float = 25.0
+    block_penalty: float = 10.0
     short_penalty: float = 3.0
     # A block whose link text is this long is an item title (listings), not a menu: its
     # link characters count for this weight instead of the penalties.
-    long_link_chars: int = 30
-    long_link_weight: float = 0.6
+    long_link_chars: int = 20
+    long_link_weight: float = 1.0
     # Blocks without sentence punctuation count for this fraction of their characters.
     unpunctuated_weight: float = 0.7
     # A soft match (class/id word) is kept when its subtree holds this share of the page's
