@@ -1,0 +1,101 @@
+"""Detect a document's language and its paragraph mix, deterministically, never raising.
+
+`detect_language(text)` gives an ISO 639-1 code (`zh` for both Chinese variants) or `und`;
+`detect_languages(text)` the mix [(code, share of characters)]; `identify(text, max_chars)`
+both plus a calibrated confidence, for the pipeline. The detector is built once per
+process and has no randomness, so a text always gets the same labels. This package only
+labels text; it never removes any.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from textwash.language.calibration import calibration_table
+from textwash.language.detector import (
+    UNDETERMINED,
+    Decision,
+    Detector,
+    DetectorSettings,
+    Evidence,
+    clean,
+)
+
+__all__ = [
+    "UNDETERMINED",
+    "LanguageResult",
+    "detect_language",
+    "detect_languages",
+    "identify",
+]
+
+MAX_CHARS = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageResult:
+    language: str
+    confidence: float
+    languages: list[tuple[str, float]] = field(default_factory=list)
+    # Score lead of `language` over the runner-up (nats); inf when the script decided.
+    margin: float = math.nan
+
+
+@cache
+def detector() -> Detector:
+    return Detector(DetectorSettings())
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of `text`'s language, or 'und' when it cannot be determined."""
+    return identify(text).language
+
+
+def detect_languages(text: str) -> list[tuple[str, float]]:
+    """The language mix of `text` by paragraph: [(code, share of characters)], largest first."""
+    return identify(text).languages
+
+
+def identify(text: str, max_chars: int = MAX_CHARS) -> LanguageResult:
+    """Document language, its calibrated confidence, and the paragraph mix."""
+    if not isinstance(text, str) or not text:
+        return LanguageResult(UNDETERMINED, 0.0, [], math.nan)
+    found = detector()
+    found.begin()
+    blocks = found.blocks(clean(text, max_chars))
+    whole = Evidence()
+    for block in blocks:
+        whole.add(block)
+    overall = found.decide(whole)
+    if overall.language == UNDETERMINED:
+        return LanguageResult(UNDETERMINED, 0.0, [], overall.margin)
+    mix = _mix(found, blocks, overall)
+    decision = overall
+    if mix and mix[0][0] != overall.language:
+        decision = Decision(mix[0][0], 0.0, overall.letters)
+    confidence = calibration_table().confidence(decision.margin)
+    return LanguageResult(decision.language, confidence, mix, decision.margin)
+
+
+def _mix(found: Detector, blocks: list[Evidence], overall: Decision) -> list[tuple[str, float]]:
+    if len(blocks) == 1:
+        return [(overall.language, 1.0)]
+    shares: Counter[str] = Counter()
+    for block in blocks:
+        label = found.decide(block, favoured=overall.language).language
+        if label != UNDETERMINED:
+            shares[label] += block.chars
+    total = sum(shares.values())
+    kept = {
+        code: chars
+        for code, chars in shares.items()
+        if chars >= found.settings.min_share * total
+    }
+    kept_total = sum(kept.values())
+    if not kept_total:
+        return []
+    ranked = sorted(kept.items(), key=lambda item: (-item[1], item[0]))
+    return [(code, round(chars / kept_total, 4)) for code, chars in ranked]

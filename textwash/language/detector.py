@@ -1,0 +1,228 @@
+"""Label a text, and each of its paragraphs, with a language: script first, n-grams second.
+
+The dominant writing system settles the language when it is specific to one (Hangul,
+kana, Greek …), otherwise it narrows the n-gram model's candidates (Cyrillic, Arabic,
+Latin …). Text with too few letters is `und`. Paragraphs too short to judge on their own
+are grouped with their neighbours, and a paragraph leans towards the document's language
+unless its own evidence is clearly stronger. Input never raises: anything without letters
+is `und`. This module does not calibrate confidences (see `calibration.py`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from textwash.language.ngrams import WordScores, load_lexicon, load_profiles
+from textwash.language.scripts import ScriptTable, script_table
+
+UNDETERMINED = "und"
+_URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorSettings:
+    """Thresholds of language detection, tuned on the tuning split of the sample set."""
+
+    # Smoothing of unseen n-grams, as in langdetect (P = alpha / 10000).
+    alpha: float = 0.5
+    # Weight of the frequent-word lexicon against the n-gram score (0 turns it off).
+    lexicon_weight: float = 0.9
+    # log10 frequency below which a lexicon word adds nothing.
+    lexicon_floor_log10: float = -6.0
+    # Fewer letters than this: `und` rather than a guess.
+    min_letters: int = 3
+    # Paragraphs with fewer letters are judged together with their neighbours.
+    min_block_letters: int = 40
+    # A language covering less of the text than this is left out of the mix.
+    min_share: float = 0.1
+    # Log-score head start (nats) of the document's language within each paragraph.
+    document_bonus: float = 6.0
+    # Token cache size; cleared between texts once full.
+    max_cached_tokens: int = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    language: str
+    # Log-score lead over the runner-up (nats); inf when the script decided, nan if `und`.
+    margin: float
+    letters: int
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What a stretch of text says: letters per script, n-gram scores per script."""
+
+    letters: Counter[int] = field(default_factory=Counter)
+    scores: dict[int, np.ndarray] = field(default_factory=dict)
+    chars: int = 0
+
+    def add(self, other: Evidence) -> None:
+        self.letters.update(other.letters)
+        for script, vector in other.scores.items():
+            mine = self.scores.get(script)
+            self.scores[script] = vector.copy() if mine is None else mine + vector
+
+
+# (primary script or -1, its letters, score row or 0, letters of other scripts)
+_Entry = tuple[int, int, int, tuple[tuple[int, int], ...]]
+_EMPTY: _Entry = (-1, 0, 0, ())
+
+
+class Detector:
+    """One per process (see `detector()` in `__init__`): holds profiles and token caches."""
+
+    def __init__(self, settings: DetectorSettings | None = None) -> None:
+        self.settings = settings or DetectorSettings()
+        self.table: ScriptTable = script_table()
+        self.profiles = load_profiles(self.settings.alpha)
+        lexicon = (
+            load_lexicon(self.profiles.languages, self.settings.lexicon_floor_log10)
+            if self.settings.lexicon_weight
+            else ()
+        )
+        self.scores = WordScores(self.profiles, lexicon, self.settings.lexicon_weight)
+        self._entries: dict[str, _Entry] = {}
+        self._columns = [
+            self.profiles.columns(script.candidates) if script.candidates else None
+            for script in self.table.scripts
+        ]
+        self._codes = [
+            tuple(self.profiles.languages[c] for c in columns) if columns is not None else ()
+            for columns in self._columns
+        ]
+        self._kana = self.table.index["kana"]
+        self._han = self.table.index["han"]
+
+    def begin(self) -> None:
+        """Call before each text: bounds the caches without invalidating a text's rows."""
+        if len(self._entries) >= self.settings.max_cached_tokens:
+            self._entries.clear()
+            self.scores.clear()
+
+    # -- tokens --------------------------------------------------------------------------
+
+    def _entry(self, token: str) -> _Entry:
+        """Script letters and score row of one whitespace-delimited token (cached)."""
+        entry = self._entries.get(token)
+        if entry is not None:
+            return entry
+        words = self.table.word_pattern.findall(token)
+        if not words:
+            self._entries[token] = _EMPTY
+            return _EMPTY
+        script_of = self.table.script_of
+        counts = Counter(script_of(char) for word in words for char in word)
+        primary = max(counts, key=lambda script: (counts[script], -script))
+        row = 0
+        if primary >= 0 and self._columns[primary] is not None:
+            row = self.scores.add(
+                [word.lower() if len(word) > 1 and word.isupper() else word for word in words]
+            )
+        others = tuple((script, n) for script, n in counts.items() if script != primary)
+        entry = (primary, counts[primary], row, others)
+        self._entries[token] = entry
+        return entry
+
+    def evidence(self, tokens: list[str], chars: int) -> Evidence:
+        get = self._entries.get
+        entries = [get(token) or self._entry(token) for token in tokens]
+        if not entries:
+            return Evidence(chars=chars)
+        primaries, counts, rows, others = zip(*entries, strict=True)
+        letters: Counter[int] = Counter()
+        groups: dict[int, list[int]] = {}
+        if len(set(primaries)) == 1:
+            letters[primaries[0]] = sum(counts)
+            groups[primaries[0]] = list(rows)
+        else:
+            for primary, count, row in zip(primaries, counts, rows, strict=True):
+                letters[primary] += count
+                if row:
+                    groups.setdefault(primary, []).append(row)
+        for pairs in others:
+            for script, count in pairs:
+                letters[script] += count
+        matrix = self.scores.matrix
+        scores = {
+            script: matrix[group].sum(axis=0, dtype=np.float64)
+            for script, group in groups.items()
+            if script >= 0 and self._columns[script] is not None
+        }
+        return Evidence(letters, scores, chars)
+
+    def blocks(self, text: str) -> list[Evidence]:
+        """Paragraphs (lines), short ones merged with their neighbours until long enough."""
+        merged: list[Evidence] = []
+        pending: list[str] = []
+        pending_chars = 0
+        pending_letters = 0
+        minimum = self.settings.min_block_letters
+        for line in text.split("\n"):
+            tokens = line.split()
+            if not tokens:
+                continue
+            pending.extend(tokens)
+            pending_chars += sum(map(len, tokens)) + len(tokens) - 1
+            # Letters approximated by characters here; only decides where blocks end.
+            pending_letters = pending_chars
+            if pending_letters >= minimum:
+                merged.append(self.evidence(pending, pending_chars))
+                pending, pending_chars, pending_letters = [], 0, 0
+        if pending:
+            tail = self.evidence(pending, pending_chars)
+            if merged and sum(tail.letters.values()) < minimum:
+                merged[-1].add(tail)
+                merged[-1].chars += tail.chars
+            else:
+                merged.append(tail)
+        return merged
+
+    # -- decisions -----------------------------------------------------------------------
+
+    def decide(self, evidence: Evidence, favoured: str | None = None) -> Decision:
+        letters = {s: n for s, n in evidence.letters.items() if s >= 0 and n}
+        total = sum(letters.values())
+        if total < self.settings.min_letters:
+            return Decision(UNDETERMINED, math.nan, total)
+        kana, han = letters.get(self._kana, 0), letters.get(self._han, 0)
+        if kana and kana >= self.table.min_kana_share * (kana + han):
+            letters[self._kana] = kana + han
+            letters[self._han] = 0
+        scripts = self.table.scripts
+        dominant = max(letters, key=lambda s: (letters[s] * scripts[s].weight, -s))
+        script = scripts[dominant]
+        if script.decides:
+            return Decision(script.decides, math.inf, total)
+        columns = self._columns[dominant]
+        vector = evidence.scores.get(dominant)
+        if columns is None or vector is None:
+            return Decision(UNDETERMINED, math.nan, total)
+        codes = self._codes[dominant]
+        scores = vector[columns]
+        if favoured in codes:
+            scores[codes.index(favoured)] += self.settings.document_bonus
+        if len(scores) == 1:
+            return Decision(codes[0], math.inf, total)
+        best, runner_up = np.argpartition(-scores, 1)[:2]
+        if scores[runner_up] == scores[best] and runner_up < best:
+            best, runner_up = runner_up, best
+        margin = float(scores[best] - scores[runner_up])
+        return Decision(codes[int(best)], margin, total)
+
+
+def clean(text: str, max_chars: int) -> str:
+    """The slice of `text` that is read: URLs, e-mail addresses and control characters out."""
+    text = text[: max_chars + max_chars // 4]
+    if "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    return _CONTROL.sub(" ", text)[:max_chars]
