@@ -40,6 +40,7 @@ _FTFY_TEXT = ftfy.TextFixerConfig(
     fix_line_breaks=False,
     remove_control_chars=False,
     remove_terminal_escapes=True,
+    fix_c1_controls=False,
     normalization=None,
     explain=True,
 )
@@ -48,7 +49,7 @@ _FTFY_MARKUP = _FTFY_TEXT._replace(unescape_html=False)
 # Code pages through which UTF-8 is commonly mis-read. A mojibake pair is a UTF-8 lead
 # byte (0xC2-0xF4) followed by a continuation byte (0x80-0xBF), both as that code page
 # shows them; browsers show the bytes cp1252 leaves undefined as C1 controls.
-_MOJIBAKE_CODECS = ("cp1252", "mac_roman", "cp1251", "cp1250", "iso-8859-2", "cp1253",
+_MOJIBAKE_CODECS = ("cp1252", "latin-1", "mac_roman", "cp1251", "cp1250", "iso-8859-2", "cp1253",
                     "cp1254", "cp1257", "cp437")
 
 
@@ -93,7 +94,9 @@ _ZWJ_ZWNJ = ("\u200c", "\u200d")
 _REPLACEMENT = "\ufffd"
 
 # Characters that send a line to ftfy, apart from mojibake pairs and entities.
-_LINE_TRIGGERS = re.compile("[\x80-\x9f]|\x1b\\[")
+_C1_RUN = re.compile("[\x80-\x9f]")
+_CP1252_LETTERS = frozenset("ŠšŒœŽžŸ")
+_LINE_TRIGGERS = re.compile("\x1b\\[")
 
 
 @dataclass(slots=True)
@@ -175,11 +178,83 @@ def _repair_lines(text: str, repairs: Counter[str], *, markup: bool) -> str:
             if fixed == line and mojibake:
                 fixed = _fix_short_mojibake(line, plans, repairs)
             line = fixed
+        if _C1_RUN.search(line):
+            line = _c1_as_cp1252(line, repairs)
         if _CONTROL.search(line):
             line, count = _CONTROL.subn("", line)
             repairs["control-chars"] += count
         lines[index] = line
     return "\n".join(lines)
+
+
+def _c1_as_cp1252(line: str, repairs: Counter[str]) -> str:
+    """Read C1 controls as the cp1252 characters of the same bytes where they stand as
+    those characters would (cp1252 text decoded as latin-1: \x93quoted\x94, it\x92s).
+
+    A C1 control that fits only loosely (a dash glued between letters, a letter such as
+    œ or Š) is converted only when another one in the line fits clearly; the rest are
+    left for removal, as controls inserted by accident rather than mis-decoded.
+    """
+    chars = list(line)
+    view = [_shown_in_cp1252(c) or c if "\x80" <= c <= "\x9f" else c for c in chars]
+    clear: list[tuple[int, str]] = []
+    loose: list[tuple[int, str]] = []
+    for index, char in enumerate(chars):
+        if not "\x80" <= char <= "\x9f":
+            continue
+        shown = _shown_in_cp1252(char)
+        before = view[index - 1] if index else " "
+        after = view[index + 1] if index + 1 < len(view) else " "
+        rest = "".join(view[index + 1:index + 3])
+        word_before = "".join(view[max(0, index - 3):index]).split(" ")[-1]
+        fit = _c1_fit(shown, before, after, rest, word_before) if shown else ""
+        if fit == "clear":
+            clear.append((index, shown))
+        elif fit == "loose":
+            loose.append((index, shown))
+    accepted = clear + loose if clear else []
+    for index, shown in accepted:
+        chars[index] = shown
+    if accepted:
+        repairs["c1-controls"] += len(accepted)
+    return "".join(chars)
+
+
+def _shown_in_cp1252(char: str) -> str:
+    return bytes([ord(char)]).decode("cp1252", errors="ignore")
+
+
+_OPENERS = " \t([{\"'\u2018\u201c\u00ab\u2013\u2014"
+_CLOSERS = " \t.,;:!?)]}\"'\u2019\u201d\u00bb\u2013\u2014\u2026"
+_CONTRACTION_TAILS = ("s", "t", "re", "ve", "ll", "d", "m")
+
+
+def _c1_fit(shown: str, before: str, after: str, rest: str, word_before: str) -> str:
+    """'clear', 'loose' or '' for a C1 control read as cp1252 `shown` in its context."""
+    closing = (before.isalnum() or before in ".,!?;:\u2026") and after in _CLOSERS
+    if shown in "\u2018\u201c\u201e":
+        return "clear" if (before in _OPENERS and after.isalnum()) or closing else ""
+    if shown in "\u2019\u201d":
+        if closing:
+            return "clear"
+        if shown == "\u2019" and before.isalpha() and after.isalpha():
+            tail = rest.split(" ")[0].rstrip(".,;:!?").lower()
+            elided = word_before.isalpha() and len(word_before) <= 2  # l’, d’, qu’
+            return "clear" if tail in _CONTRACTION_TAILS or elided else "loose"
+        return ""
+    if shown in "\u2013\u2014":
+        if before.isspace() and after.isspace():
+            return "clear"
+        return "loose" if before.isalnum() and after.isalnum() else ""
+    if shown == "\u2026":
+        return "clear" if (before.isalnum() or before in ".!?") and after in _CLOSERS else ""
+    if shown == "\u20ac":
+        return "clear" if before.isdigit() or after.isdigit() else ""
+    if shown == "\u2122":
+        return "clear" if before.isalpha() and after in _CLOSERS else ""
+    if shown in _CP1252_LETTERS:
+        return "loose" if before.isalpha() or after.isalpha() else ""
+    return ""
 
 
 def _apply_known_plan(line: str, plans: list[list[tuple[str, str]]],
