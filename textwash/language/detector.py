@@ -43,7 +43,7 @@ class DetectorSettings:
     # A language covering less of the text than this is left out of the mix.
     min_share: float = 0.1
     # Log-score head start (nats) of the document's language within each paragraph.
-    document_bonus: float = 6.0
+    document_bonus: float = 15.0
     # Token cache size; cleared between texts once full.
     max_cached_tokens: int = 50_000
 
