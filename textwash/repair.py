@@ -208,6 +208,8 @@ def _c1_as_cp1252(line: str, repairs: Counter[str]) -> str:
         rest = "".join(view[index + 1:index + 3])
         word_before = "".join(view[max(0, index - 3):index]).split(" ")[-1]
         fit = _c1_fit(shown, before, after, rest, word_before) if shown else ""
+        if fit == "clear" and shown in _PAIRED and not _has_partner(view, index, shown):
+            fit = ""
         if fit == "clear":
             clear.append((index, shown))
         elif fit == "loose":
@@ -218,6 +220,17 @@ def _c1_as_cp1252(line: str, repairs: Counter[str]) -> str:
     if accepted:
         repairs["c1-controls"] += len(accepted)
     return "".join(chars)
+
+
+# Quotation marks come in pairs: a C1 control is read as one only when the line holds
+# another of the same kind (real or read from a C1 control), e.g. „…“ or “…”.
+_PAIRED = {"\u201c": "\u201c\u201d\u201e", "\u201d": "\u201c\u201d\u201e",
+           "\u201e": "\u201c\u201d\u201e", "\u2018": "\u2018\u2019\u201a"}
+
+
+def _has_partner(view: list[str], index: int, shown: str) -> bool:
+    partners = _PAIRED[shown]
+    return any(c in partners for i, c in enumerate(view) if i != index)
 
 
 def _shown_in_cp1252(char: str) -> str:
