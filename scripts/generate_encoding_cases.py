@@ -525,6 +525,31 @@ def html_wrong_declared_cases(rng: random.Random) -> Iterator[Case]:
                    "page.html", note=lang)
 
 
+WRONG_LEGACY_DECLARATIONS = [
+    # (declared label, actual codec, languages)
+    ("windows-1252", "cp1251", ["ru", "uk", "bg"]),
+    ("iso-8859-1", "koi8-r", ["ru"]),
+    ("windows-1252", "iso-8859-7", ["el"]),
+    ("iso-8859-1", "cp1256", ["ar"]),
+    ("windows-1252", "cp1255", ["he"]),
+    ("windows-1251", "koi8-r", ["ru"]),
+    ("iso-8859-2", "cp1252", ["fr", "de", "es"]),
+    ("windows-1252", "iso-8859-2", ["pl", "cs"]),
+]
+
+
+def html_wrong_legacy_declaration_cases(rng: random.Random) -> Iterator[Case]:
+    for i in range(CASES_PER_FAMILY):
+        label, codec, langs = WRONG_LEGACY_DECLARATIONS[i % len(WRONG_LEGACY_DECLARATIONS)]
+        lang = langs[i % len(langs)]
+        body = [p for p in paragraph(rng, lang, codec, low=2, high=4).split("\n") if p]
+        title = rng.choice([s for s in SENTENCES[lang] if encodable(s, codec)])
+        decl, xml = declaration(rng, label)
+        markup = html_document(body, title, decl, xml=xml)
+        yield Case("html-declared-legacy-is-other-legacy", markup.encode(codec), markup,
+                   "page.html", note=f"{lang} {codec} declared {label}")
+
+
 def mojibake_cases(rng: random.Random) -> Iterator[Case]:
     for family, codec, times, langs in [
         ("mojibake-cp1252", "cp1252", 1, ALL_LANGS),
@@ -739,7 +764,7 @@ def negative_cases(rng: random.Random) -> Iterator[Case]:
 
 FAMILY_BUILDERS: list[Callable[[random.Random], Iterator[Case]]] = [
     legacy_cases, bom_cases, html_declared_cases, html_undeclared_cases,
-    html_wrong_declared_cases,
+    html_wrong_declared_cases, html_wrong_legacy_declaration_cases,
     mojibake_cases, entity_cases, control_cases, line_break_cases, nfd_cases,
     policy_cases, lossy_cases, lost_dash_cases, negative_cases,
 ]

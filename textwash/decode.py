@@ -41,6 +41,14 @@ WEB_LEGACY_ENCODINGS: tuple[str, ...] = (
     "cp949", "gb18030", "big5hkscs", "iso8859-5", "iso8859-6", "iso8859-4", "iso8859-13",
 )
 DETECTION_WINDOW = 65536
+# How much better (mean plausibility per non-ASCII character) the detected decoding of a
+# page must read before it overrides a declared single-byte charset.
+DECLARATION_OVERRIDE_MARGIN = 0.5
+_SINGLE_BYTE = frozenset(
+    codecs.lookup(c).name for c in WEB_LEGACY_ENCODINGS
+    if c not in ("cp932", "euc_jp", "cp949", "gb18030", "big5hkscs")
+) | {"mac-roman", "mac-cyrillic", "iso8859-15", "iso8859-3", "iso8859-10", "iso8859-14",
+     "iso8859-16", "cp1258"}
 # Weight of chardet's confidence (0-1) against the per-character plausibility score.
 CHARDET_WEIGHT = 0.5
 
@@ -100,12 +108,34 @@ def decode_bytes(raw: bytes, *, html: bool = False) -> Decoded:
         declared = declared_charset(raw)
         if declared and declared not in ("utf-8", "utf-16-le", "utf-16-be"):
             try:
-                return Decoded(raw.decode(declared), declared, "declared")
+                text = raw.decode(declared)
             except UnicodeDecodeError:
                 pass
+            else:
+                return _declared_or_better(raw, text, declared)
     detected = detect_encoding(raw)
     text = raw.decode(detected, errors="replace")
     return Decoded(text, detected, "detected", text.count("\ufffd"))
+
+
+def _declared_or_better(raw: bytes, text: str, declared: str) -> Decoded:
+    """Believe a declared single-byte charset unless another reads clearly better:
+    pages declaring windows-1252 that hold windows-1251 or KOI8-R exist. A multi-byte
+    declaration that decodes strictly is believed (wrong ones fail to decode)."""
+    if codecs.lookup(declared).name not in _SINGLE_BYTE:
+        return Decoded(text, declared, "declared")
+    detected = detect_encoding(raw)
+    if detected != declared:
+        other = raw.decode(detected, errors="replace")
+        if read(_sample_text(other)).score >= (
+            read(_sample_text(text)).score + DECLARATION_OVERRIDE_MARGIN
+        ):
+            return Decoded(other, detected, "detected-over-declared", other.count("\ufffd"))
+    return Decoded(text, declared, "declared")
+
+
+def _sample_text(text: str) -> str:
+    return text[:DETECTION_WINDOW]
 
 
 def detect_encoding(raw: bytes) -> str:

@@ -15,11 +15,19 @@ This module only scores; `textwash.decode` chooses.
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 
 _COMMON_SYMBOLS = frozenset("€£¥¢©®°±×÷§¶·«»¿¡\u00a0–—‘’‚“”„…•′″‹›™")
+# A decoding whose main non-Latin script has fewer than FREQUENT_LETTER_SHARE of its
+# letters among that script's frequent ones loses WEIGHT × the shortfall (judged only
+# from MIN_COUNT letters on).
+FREQUENT_LETTER_SHARE = 0.75
+FREQUENT_LETTER_WEIGHT = 3.0
+FREQUENT_LETTER_MIN_COUNT = 20
 # Letters in name only: in running text they are almost always mojibake pieces.
 _MOJIBAKE_LETTERS = frozenset("ƒªºˆ˜")
 # Signs that do not stand between two letters of a word (unlike ’ or ·).
@@ -105,6 +113,10 @@ class Reading:
     """A decoding's plausibility and the East Asian script mix it shows."""
 
     score: float = 0.0
+    letters: dict[str, int] = field(default_factory=dict)
+    frequent: dict[str, int] = field(default_factory=dict)
+    upper: int = 0
+    cased: int = 0
     hangul: int = 0
     kana: int = 0
     han: int = 0
@@ -131,6 +143,7 @@ def read(text: str, max_chars: int = 800) -> Reading:
             score = char_score(char)
             if char.isalpha():
                 score += _context_penalty(char, previous, after)
+                _count_letter(reading, char)
             elif char in _COMMON_SYMBOLS and (previous in _BOUNDARY or after in _BOUNDARY):
                 score = 1.0
             elif char in _GLUED_SYMBOLS and previous.isalpha() and after.isalpha():
@@ -152,7 +165,42 @@ def read(text: str, max_chars: int = 800) -> Reading:
         if count >= max_chars:
             break
     reading.score = total / count if count else 0.0
+    if count:
+        reading.score += _letter_shape(reading)
     return reading
+
+
+@cache
+def _frequent_letters() -> dict[str, frozenset[str]]:
+    data = resources.files("textwash.data").joinpath("frequent_letters.toml").read_text("utf-8")
+    letters = tomllib.loads(data)["letters"]
+    return {script: frozenset(chars) for script, chars in letters.items()}
+
+
+def _count_letter(reading: Reading, char: str) -> None:
+    script = _script(char)
+    reading.letters[script] = reading.letters.get(script, 0) + 1
+    if char in _frequent_letters().get(script, ()):
+        reading.frequent[script] = reading.frequent.get(script, 0) + 1
+    if char.isupper() or char.islower():
+        reading.cased += 1
+        reading.upper += char.isupper()
+
+
+def _letter_shape(reading: Reading) -> float:
+    """Whole-text evidence: the main script's letters are mostly its frequent ones, and
+    text is not almost all capitals (KOI8-R read as windows-1251 inverts the case)."""
+    adjustment = 0.0
+    frequent = _frequent_letters()
+    known = {s: n for s, n in reading.letters.items() if s in frequent}
+    if known:
+        script = max(known, key=known.__getitem__)
+        if known[script] >= FREQUENT_LETTER_MIN_COUNT:
+            share = reading.frequent.get(script, 0) / known[script]
+            adjustment -= FREQUENT_LETTER_WEIGHT * max(0.0, FREQUENT_LETTER_SHARE - share)
+    if reading.cased >= 10 and reading.upper / reading.cased > 0.6:
+        adjustment -= 0.5
+    return adjustment
 
 
 def text_score(text: str) -> float:
