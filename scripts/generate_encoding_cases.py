@@ -743,6 +743,19 @@ def lost_dash_cases(rng: random.Random) -> Iterator[Case]:
         text = " ".join(picked)
         lossy = text.replace("—", "?")
         yield Case("lost-dash", lossy.encode("utf-8"), text)
+    for _ in range(CASES_PER_FAMILY // 2):
+        # Saved as ASCII with replacement: curly quotes and apostrophes are lost too and
+        # stay lost ('?'); the dashes between words come back.
+        picked = rng.sample(DASH_SENTENCES, 2) + rng.sample(
+            [s for s in SENTENCES["en"] if not s.isascii()], 2)
+        rng.shuffle(picked)
+        text = " ".join(picked)
+        lossy = text.encode("ascii", errors="replace").decode("ascii")
+        expected = "".join("—" if ch == "—" else lost for ch, lost in zip(text, lossy,
+                                                                          strict=True))
+        damaged = any(lost == "?" and ch not in "?—" for ch, lost in zip(text, lossy,
+                                                                         strict=True))
+        yield Case("lost-dash", lossy.encode("utf-8"), expected, damaged=damaged)
 
 
 def negative_cases(rng: random.Random) -> Iterator[Case]:

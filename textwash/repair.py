@@ -408,6 +408,7 @@ _LOST_LETTER = re.compile(
     r"(?<=[^\W\d_])\?+(?=[^\W\d_])"
     r"|(?:^|(?<=[\s(\"'\u201c\u2018\u00ab]))\?+(?=[^\W\d_])"
     r"|(?:^|(?<=\s))\?{2,}(?=[\s.,;:!)]|$)"
+    r"|(?:^|(?<=\s))\?(?=[0-9])"
 )
 _URLISH_TOKEN = re.compile(r"\S*(?:://|www\.|[=&/_<>{}:;|`\\]|\?\S*=)\S*")
 
@@ -482,8 +483,25 @@ def _dash_side_ok(word: str, words: _DashWords) -> bool:
 
 
 def _has_lost_letters(line: str, dash_positions: set[int]) -> bool:
-    """Other '?' in the line look like lost letters: then glued '?' may be letters too."""
-    return any(start not in dash_positions for start in _lost_letter_marks(line))
+    """Other '?' in the line stand for lost letters ("Stra?e", "????"): then a glued '?'
+    may be a letter too. Lost quotes and apostrophes ("?Yes,? he said", "It?s") are
+    punctuation lost alongside the dashes and do not count."""
+    tails = _dash_words().contraction_tails
+    for start in _lost_letter_marks(line):
+        if start in dash_positions:
+            continue
+        end = start
+        while end < len(line) and line[end] == "?":
+            end += 1
+        before = line[start - 1:start]
+        word_after = re.match(r"[A-Za-z]*", line[end:])
+        after_word = word_after.group() if word_after else ""
+        if end - start == 1 and not before.isalpha():
+            continue  # a lost opening quote
+        if end - start == 1 and before.isalpha() and after_word.lower() in tails:
+            continue  # a lost apostrophe
+        return True
+    return False
 
 
 def _reads_as_question(line: str, position: int, candidates: list[tuple[int, str]]) -> bool:
