@@ -21,6 +21,7 @@ SEED = 20261122
 TUNING_BUCKETS = 3  # of 10: share of sentences in the tuning split
 UNSPACED = {"ja", "zh", "th", "lo", "km", "my"}
 PHRASE_CHARS = 4  # a "two-word phrase" in a script written without spaces
+_PUNCTUATION = ".,;:!?¿¡«»\"'()“”„"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,10 @@ def _split(text: str) -> str:
 
 
 def phrases(source: list[Sample], seed: int = SEED) -> list[Sample]:
-    """Two consecutive words of each sentence (four letters where words are unspaced)."""
+    """Two consecutive words of each sentence (four letters where words are unspaced).
+
+    Words are tokens with letters and no digits: "to 180" is not a two-word phrase.
+    """
     rng = random.Random(seed)
     out = []
     for sample in source:
@@ -60,10 +64,21 @@ def phrases(source: list[Sample], seed: int = SEED) -> list[Sample]:
             start = rng.randrange(max(1, len(letters) - PHRASE_CHARS))
             out.append(Sample(letters[start : start + PHRASE_CHARS], sample.languages))
             continue
-        words = [w for w in (t.strip(".,;:!?¿¡«»\"'()“”„") for t in sample.text.split()) if w]
-        start = rng.randrange(len(words) - 1)
+        words = _words(sample.text)
+        starts = [i for i in range(len(words) - 1) if _lettered(words[i])
+                  and _lettered(words[i + 1])]
+        start = rng.choice(starts) if starts else 0
         out.append(Sample(" ".join(words[start : start + 2]), sample.languages))
     return out
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in (token.strip(_PUNCTUATION) for token in text.split()) if word]
+
+
+def _lettered(word: str) -> bool:
+    """A word in the ordinary sense: letters (and apostrophes or hyphens), no digits."""
+    return not any(char.isdigit() for char in word) and any(char.isalpha() for char in word)
 
 
 def _by_language(source: list[Sample]) -> dict[str, list[str]]:
@@ -122,6 +137,6 @@ def single_words(source: list[Sample], seed: int = SEED) -> list[Sample]:
             start = rng.randrange(max(1, len(letters) - 2))
             out.append(Sample(letters[start : start + 2], sample.languages))
             continue
-        words = [w for w in (t.strip(".,;:!?¿¡«»\"'()“”„") for t in sample.text.split()) if w]
+        words = [word for word in _words(sample.text) if _lettered(word)]
         out.append(Sample(rng.choice(words), sample.languages))
     return out

@@ -68,8 +68,9 @@ def main() -> None:
         words = sorted(w for w in stopwordsiso.stopwords(source) if not any(c.isspace() for c in w))
         lines.append(_line(code, [(word, round(100 * STOPWORD_LOG10)) for word in words]))
         print(f"{code}: {len(words)} stop words")
-    with gzip.open(OUTPUT, "wt", encoding="utf-8", compresslevel=9) as handle:
-        handle.writelines(lines)
+    # mtime=0: rebuilding from the same lists gives the same bytes.
+    with gzip.GzipFile(OUTPUT, "wb", compresslevel=9, mtime=0) as handle:
+        handle.write("".join(lines).encode("utf-8"))
     print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size:,} bytes)")
 
 

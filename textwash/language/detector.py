@@ -32,8 +32,11 @@ class DetectorSettings:
 
     # Smoothing of unseen n-grams, as in langdetect (P = alpha / 10000).
     alpha: float = 0.5
-    # Weight of the frequent-word lexicon against the n-gram score (0 turns it off).
+    # Weight of the frequent-word lexicon against the n-gram score (0 turns it off) …
     lexicon_weight: float = 0.9
+    # … and for text shorter than `short_letters`, where words say more than n-grams.
+    short_lexicon_weight: float = 4.0
+    short_letters: int = 30
     # log10 frequency below which a lexicon word adds nothing.
     lexicon_floor_log10: float = -6.0
     # Fewer letters than this: `und` rather than a guess.
@@ -83,12 +86,9 @@ class Detector:
         self.settings = settings or DetectorSettings()
         self.table: ScriptTable = script_table()
         self.profiles = load_profiles(self.settings.alpha)
-        lexicon = (
-            load_lexicon(self.profiles.languages, self.settings.lexicon_floor_log10)
-            if self.settings.lexicon_weight
-            else ()
-        )
-        self.scores = WordScores(self.profiles, lexicon, self.settings.lexicon_weight)
+        lexicon = load_lexicon(self.profiles.languages, self.settings.lexicon_floor_log10)
+        self.scores = WordScores(self.profiles, lexicon)
+        self._width = self.scores.width
         self._entries: dict[str, _Entry] = {}
         self._columns = [
             self.profiles.columns(script.candidates) if script.candidates else None
@@ -206,7 +206,10 @@ class Detector:
         if columns is None or vector is None:
             return Decision(UNDETERMINED, math.nan, total)
         codes = self._codes[dominant]
-        scores = vector[columns]
+        weight = self.settings.lexicon_weight
+        if total < self.settings.short_letters:
+            weight = self.settings.short_lexicon_weight
+        scores = vector[columns] + weight * vector[self._width + columns]
         if favoured in codes:
             scores[codes.index(favoured)] += self.settings.document_bonus
         if len(scores) == 1:

@@ -110,23 +110,19 @@ def _normalize(word: str) -> str:
 
 
 class WordScores:
-    """Score rows for words: sum of log P(gram | language) plus the lexicon's lift.
+    """Score rows for words: [sum of log P(gram | language) | lexicon lift], side by side.
 
-    Rows live in one growing matrix so that a text's score is a single gather-and-sum.
-    Callers cache the row index per token and call `clear()` between texts only.
+    The first `width` columns are the n-gram score, the next `width` the frequent-word
+    lift, so that callers can weigh the two by how much text there is. Rows live in one
+    growing matrix: a text's score is a single gather-and-sum. Callers cache the row
+    index per token and call `clear()` between texts only.
     """
 
-    def __init__(
-        self,
-        profiles: NgramProfiles,
-        lexicon: Lexicon,
-        lexicon_weight: float,
-    ) -> None:
+    def __init__(self, profiles: NgramProfiles, lexicon: Lexicon) -> None:
         self.profiles = profiles
         self.lexicon = lexicon
-        self.lexicon_weight = lexicon_weight
         self.width = len(profiles.languages)
-        self._matrix = np.zeros((1024, self.width), dtype=np.float32)
+        self._matrix = np.zeros((1024, 2 * self.width), dtype=np.float32)
         self._used = 1  # row 0 stays zero: words without any known n-gram
 
     @property
@@ -148,17 +144,18 @@ class WordScores:
         if not indices:
             return 0
         if self._used == len(self._matrix):
-            grown = np.zeros((2 * len(self._matrix), self.width), dtype=np.float32)
+            grown = np.zeros((2 * len(self._matrix), 2 * self.width), dtype=np.float32)
             grown[: self._used] = self._matrix[: self._used]
             self._matrix = grown
         position = self._used
-        row = self.profiles.log_probabilities[indices].sum(axis=0)
+        row = self._matrix[position]
+        row[: self.width] = self.profiles.log_probabilities[indices].sum(axis=0)
+        row[self.width :] = 0.0
         for word in words:
             lowered = word.lower()
             for column, table in self.lexicon:
                 lift = table.get(lowered)
                 if lift is not None:
-                    row[column] += self.lexicon_weight * lift
-        self._matrix[position] = row
+                    row[self.width + column] += lift
         self._used += 1
         return position
