@@ -10,6 +10,7 @@ labels text; it never removes any.
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,6 +34,8 @@ __all__ = [
 ]
 
 MAX_CHARS = 20_000
+# The detector's caches are shared by the process; threads take turns.
+_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +67,16 @@ def identify(text: str, max_chars: int = MAX_CHARS) -> LanguageResult:
     if not isinstance(text, str) or not text:
         return LanguageResult(UNDETERMINED, 0.0, [], math.nan)
     found = detector()
-    found.begin()
-    blocks = found.blocks(clean(text, max_chars))
-    whole = Evidence()
-    for block in blocks:
-        whole.add(block)
-    overall = found.decide(whole)
-    if overall.language == UNDETERMINED:
-        return LanguageResult(UNDETERMINED, 0.0, [], overall.margin)
-    mix = _mix(found, blocks, overall)
+    with _LOCK:
+        found.begin()
+        blocks = found.blocks(clean(text, max_chars))
+        whole = Evidence()
+        for block in blocks:
+            whole.add(block)
+        overall = found.decide(whole)
+        if overall.language == UNDETERMINED:
+            return LanguageResult(UNDETERMINED, 0.0, [], overall.margin)
+        mix = _mix(found, blocks, overall)
     decision = overall
     if mix and mix[0][0] != overall.language:
         decision = Decision(mix[0][0], 0.0, overall.letters)

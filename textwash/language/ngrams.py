@@ -61,10 +61,12 @@ def load_profiles(alpha: float) -> NgramProfiles:
             gram_rows.setdefault(gram, len(gram_rows))
     probabilities = np.zeros((len(gram_rows), len(profiles)), dtype=np.float64)
     for column, (_, data) in enumerate(profiles):
-        totals = data["n_words"]
-        for gram, count in data["freq"].items():
-            if 1 <= len(gram) <= MAX_NGRAM:
-                probabilities[gram_rows[gram], column] = count / totals[len(gram) - 1]
+        grams = [gram for gram in data["freq"] if 1 <= len(gram) <= MAX_NGRAM]
+        counts = np.array([data["freq"][gram] for gram in grams], dtype=np.float64)
+        sizes = np.array([len(gram) for gram in grams]) - 1
+        totals = np.asarray(data["n_words"], dtype=np.float64)
+        rows = np.array([gram_rows[gram] for gram in grams], dtype=np.int64)
+        probabilities[rows, column] = counts / totals[sizes]
     log_probabilities = np.log(probabilities + alpha / BASE_FREQUENCY).astype(np.float32)
     return NgramProfiles(tuple(code for code, _ in profiles), gram_rows, log_probabilities)
 
