@@ -40,7 +40,9 @@ def head_fields(soup: BeautifulSoup) -> dict[str, str]:
         elif tag.name == "link":
             rel = tag.get("rel")
             href = tag.get("href")
-            if rel and "canonical" in rel and isinstance(href, str) and href.strip():
+            if isinstance(rel, str) and "canonical" in rel.lower().split() and isinstance(
+                href, str
+            ) and href.strip():
                 found.setdefault("canonical", href.strip())
         else:
             key = tag.get("property") or tag.get("name") or tag.get("itemprop")

@@ -71,13 +71,32 @@ def select_main(page: PageSkeleton, settings: HtmlSettings) -> Selection:
     )
 
     core = _core_path(page, blocks, values)
-    pruned_by = [-1] * count
     keep_floor = settings.soft_keep_share * total_positive
+    soft = page.soft
+    # Repeated siblings sharing a reason (the comments of a forum thread) are judged as one.
+    group_positive: dict[tuple[int, str], float] = {}
+    for index, reason in soft.items():
+        key = (parents[index], reason)
+        group_positive[key] = group_positive.get(key, 0.0) + positive[index]
+    pruned_by = [-1] * count
+    overruled: list[frozenset[str]] = [frozenset()] * count
     for index in range(count):
         parent = parents[index]
-        if parent >= 0 and pruned_by[parent] >= 0:
-            pruned_by[index] = pruned_by[parent]
-        elif index in page.soft and index not in core and positive[index] < keep_floor:
+        if parent >= 0:
+            if pruned_by[parent] >= 0:
+                pruned_by[index] = pruned_by[parent]
+                continue
+            overruled[index] = overruled[parent]
+        reason = soft.get(index)
+        if reason is None or reason in overruled[index]:
+            continue
+        if (
+            index in core
+            or positive[index] >= keep_floor
+            or group_positive[(parent, reason)] >= keep_floor
+        ):
+            overruled[index] = overruled[index] | {reason}
+        else:
             pruned_by[index] = index
 
     score = [0.0] * count

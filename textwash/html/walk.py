@@ -92,10 +92,11 @@ def _soft_reason(name: str, attrs: dict, rules: HtmlRules) -> str | None:
     ident = attrs.get("id")
     if not classes and not ident:
         return None
-    value = " ".join(classes) if isinstance(classes, list) else (classes or "")
+    if not isinstance(classes, str):
+        classes = " ".join(classes) if classes else ""
     if ident:
-        value = f"{value} {ident}"
-    return rules.attribute_reason(value.lower())
+        return rules.attribute_reason(f"{classes} {ident}".lower())
+    return rules.attribute_reason(classes.lower())
 
 
 def walk(root: Tag, rules: HtmlRules, *, hard_cuts: bool = False) -> PageSkeleton:
