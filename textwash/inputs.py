@@ -278,6 +278,33 @@ class _CheckedFile(io.RawIOBase):
                 f"mtime {self.item.mtime_ns} -> {info.st_mtime_ns}; the next run reads it again",
             )
 
+    def refuse_gzip_bomb(self, limit: int) -> None:
+        """Refuse a gzip file that inflates beyond `limit` before any record is parsed.
+
+        The trailer's size field (last member's size modulo 4 GiB) is only a hint:
+        when it claims more than `limit` (or is garbage, as in a truncated file), one
+        decompress-and-discard pass decides, so a bomb is refused without cleaning the
+        records before its limit and a damaged file keeps its own reason.
+        """
+        if self.item.size < 18:
+            return
+        declared = int.from_bytes(os.pread(self.fd, 4, self.item.size - 4), "little")
+        if declared <= limit:
+            return
+        inflated = gzip.GzipFile(fileobj=_PositionalReader(self.fd), mode="rb")
+        total = 0
+        try:
+            while chunk := inflated.read(_READ_CHUNK):
+                total += len(chunk)
+                if total > limit:
+                    raise InputError(
+                        "decompressed-too-large",
+                        f"gzip expands beyond {limit} bytes; refusing (possible gzip bomb)",
+                        status="skipped",
+                    )
+        except (EOFError, OSError, zlib.error):
+            return  # damaged: reading it for real reports how
+
     def readable(self) -> bool:
         return True
 
@@ -312,6 +339,24 @@ class _CheckedFile(io.RawIOBase):
         super().close()
 
 
+class _PositionalReader(io.RawIOBase):
+    """Reads a file descriptor from its start without moving its shared offset."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+        self.offset = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = os.pread(self.fd, len(buffer), self.offset)
+        self.offset += len(chunk)
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
 class _BoundedStream(io.RawIOBase):
     """Decompressed content, refused beyond `limit` bytes; gzip damage becomes InputError."""
 
@@ -342,9 +387,10 @@ class _BoundedStream(io.RawIOBase):
         return len(chunk)
 
 
-def _content_stream(raw: BinaryIO, compressed: bool, limits: Limits) -> io.BufferedReader:
+def _content_stream(raw: _CheckedFile, compressed: bool, limits: Limits) -> io.BufferedReader:
     if not compressed:
-        return io.BufferedReader(raw, _READ_CHUNK)  # type: ignore[arg-type]
+        return io.BufferedReader(raw, _READ_CHUNK)
+    raw.refuse_gzip_bomb(limits.max_decompressed_bytes)
     inflated = gzip.GzipFile(fileobj=raw, mode="rb")
     return io.BufferedReader(_BoundedStream(inflated, limits.max_decompressed_bytes),
                              _READ_CHUNK)
@@ -374,7 +420,7 @@ def iter_records(
         )
     raw = _CheckedFile(item, limits)
     try:
-        stream = _content_stream(raw, item.compressed, limits)  # type: ignore[arg-type]
+        stream = _content_stream(raw, item.compressed, limits)
         yield from _stream_records(item, stream, limits)
         _drain(stream)
         digest = raw.finish()
@@ -424,7 +470,7 @@ def read_bytes(item: InputFile, limits: Limits) -> bytes:
         )
     raw = _CheckedFile(item, limits)
     try:
-        stream = _content_stream(raw, item.compressed, limits)  # type: ignore[arg-type]
+        stream = _content_stream(raw, item.compressed, limits)
         data = stream.read()
         raw.finish()
     finally:
