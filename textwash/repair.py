@@ -28,6 +28,7 @@ from importlib import resources
 
 import ftfy
 import ftfy.fixes
+import numpy as np
 
 from textwash.config import UnicodePolicy
 from textwash.plausibility import read
@@ -85,6 +86,8 @@ _C1_CHARS = frozenset(map(chr, range(0x80, 0xA0)))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Printable ASCII but for the two characters a repair reads ('&' entities, '?' losses).
 _PLAIN_ASCII = re.compile("[\t\n\x20-\x25\x27-\x3e\x40-\x7e]+")
+_LONG_TEXT = 4096
+_KEEP_ASCII = frozenset([*range(0x00, 0x09), *range(0x0B, 0x20), ord("&"), ord("?")])
 
 _NBSP = ("\u00a0", "\u2007", "\u202f")
 _ODD_HYPHENS = ("\u2010", "\u2011", "\u2012")
@@ -115,14 +118,14 @@ def repair_text(
     if "\r" in text:
         repairs["line-breaks"] += text.count("\r")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    present = set(_PLAIN_ASCII.sub("", text))
+    present = _characters(text)
     signals = {c for c in present if c < "\x80"} - ({"?", "&"} if markup else {"?"})
     needs_lines = bool(signals) or (
         not present.isdisjoint(_C1_CHARS) or _has_mojibake_pair(text, present)
     )
     if needs_lines:
         text = _repair_lines(text, repairs, markup=markup)
-        present = set(_PLAIN_ASCII.sub("", text))
+        present = _characters(text)
     if any(c >= "\x80" for c in present):
         text = _apply_policy(text, present, policy, repairs)
     damaged = False
@@ -136,22 +139,43 @@ def repair_text(
     return Repaired(text, repairs, damaged)
 
 
+def _characters(text: str) -> set[str]:
+    """The distinct characters of `text` but for plain printable ASCII. Long texts are
+    counted as code points with numpy: building a set of a non-Latin-1 string makes
+    one object per character and is twenty times slower."""
+    if len(text) < _LONG_TEXT or text.isascii():
+        return set(_PLAIN_ASCII.sub("", text))
+    codes = _code_points(text)
+    distinct = np.unique(codes) if codes.max() > 0x3FFFF else np.flatnonzero(np.bincount(codes))
+    return {chr(code) for code in distinct.tolist() if code in _KEEP_ASCII or code > 0x7E}
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+
+
 def _has_mojibake_pair(text: str, present: set[str]) -> bool:
-    """Whether `text` holds a mojibake pair; walks the occurrences of lead characters
-    only (a regex over a whole non-Latin-1 string is several times slower)."""
+    """Whether `text` holds a mojibake pair. Only positions where a lead character is
+    followed by a continuation character are tried against the exact pattern; a regex
+    over a whole non-Latin-1 string is several times slower."""
     leads = present & _ALL_LEADS
     if not leads:
         return False
-    continuations = present & _ALL_CONTINUATIONS
-    for lead in leads:
-        position = text.find(lead)
-        while position >= 0:
-            following = text[position + 1:position + 2]
-            pair = following in continuations or (following == " " and lead in "\u00c2\u00c3")
-            if pair and _MOJIBAKE_PAIR.match(text, position):
-                return True
-            position = text.find(lead, position + 1)
-    return False
+    followers = present & _ALL_CONTINUATIONS
+    if leads & {"\u00c2", "\u00c3"}:
+        followers = followers | {" "}
+    if not followers:
+        return False
+    if len(text) >= _LONG_TEXT:
+        codes = _code_points(text)
+        lead_codes = np.array([ord(c) for c in leads], dtype="<u4")
+        follower_codes = np.array([ord(c) for c in followers], dtype="<u4")
+        mask = np.isin(codes[:-1], lead_codes) & np.isin(codes[1:], follower_codes)
+        positions: list[int] = np.flatnonzero(mask).tolist()
+    else:
+        positions = [i for i in range(len(text) - 1)
+                     if text[i] in leads and text[i + 1] in followers]
+    return any(_MOJIBAKE_PAIR.match(text, position) for position in positions)
 
 
 def _repair_lines(text: str, repairs: Counter[str], *, markup: bool) -> str:
