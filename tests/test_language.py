@@ -182,3 +182,14 @@ def test_test_split_sentences_meet_the_accuracy_target() -> None:
 def test_documents_are_sliced_to_max_chars() -> None:
     text = ENGLISH + "\n\n" + KOREAN * 20
     assert identify(text, max_chars=len(ENGLISH)).languages == [("en", 1.0)]
+
+
+def test_a_run_of_letters_too_long_to_be_a_word_is_und() -> None:
+    assert identify("x" * 100_000).language == "und"
+
+
+def test_long_unspaced_text_is_labelled_by_its_script() -> None:
+    chinese = "我们的奶奶每个星期天早上都会烤面包。" * 300
+    japanese = "東京の桜は例年より一週間早く満開になった。" * 300
+    assert identify(chinese).languages == [("zh", 1.0)]
+    assert identify(japanese).languages == [("ja", 1.0)]

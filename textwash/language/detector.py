@@ -21,6 +21,10 @@ from textwash.language.ngrams import WordScores, load_lexicon, load_profiles
 from textwash.language.scripts import ScriptTable, script_table
 
 UNDETERMINED = "und"
+# Longer tokens (unspaced scripts: a whole sentence) are scored but not kept in the cache.
+MAX_CACHED_TOKEN_CHARS = 64
+# A longer run of letters in a spaced script is not a word (base64, hashes): not scored.
+MAX_WORD_CHARS = 40
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -103,7 +107,8 @@ class Detector:
 
     def begin(self) -> None:
         """Call before each text: bounds the caches without invalidating a text's rows."""
-        if len(self._entries) >= self.settings.max_cached_tokens:
+        limit = self.settings.max_cached_tokens
+        if len(self._entries) >= limit or self.scores.rows_used >= limit:
             self._entries.clear()
             self.scores.clear()
 
@@ -116,7 +121,8 @@ class Detector:
             return entry
         words = self.table.word_pattern.findall(token)
         if not words:
-            self._entries[token] = _EMPTY
+            if len(token) <= MAX_CACHED_TOKEN_CHARS:
+                self._entries[token] = _EMPTY
             return _EMPTY
         script_of = self.table.script_of
         counts = Counter(script_of(char) for word in words for char in word)
@@ -124,11 +130,16 @@ class Detector:
         row = 0
         if primary >= 0 and self._columns[primary] is not None:
             row = self.scores.add(
-                [word.lower() if len(word) > 1 and word.isupper() else word for word in words]
+                [
+                    word.lower() if len(word) > 1 and word.isupper() else word
+                    for word in words
+                    if len(word) <= MAX_WORD_CHARS
+                ]
             )
         others = tuple((script, n) for script, n in counts.items() if script != primary)
         entry = (primary, counts[primary], row, others)
-        self._entries[token] = entry
+        if len(token) <= MAX_CACHED_TOKEN_CHARS:
+            self._entries[token] = entry
         return entry
 
     def evidence(self, tokens: list[str], chars: int) -> Evidence:
@@ -141,7 +152,9 @@ class Detector:
         groups: dict[int, list[int]] = {}
         if len(set(primaries)) == 1:
             letters[primaries[0]] = sum(counts)
-            groups[primaries[0]] = list(rows)
+            scored = [row for row in rows if row]
+            if scored:
+                groups[primaries[0]] = scored
         else:
             for primary, count, row in zip(primaries, counts, rows, strict=True):
                 letters[primary] += count

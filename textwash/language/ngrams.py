@@ -131,6 +131,10 @@ class WordScores:
     def matrix(self) -> np.ndarray:
         return self._matrix
 
+    @property
+    def rows_used(self) -> int:
+        return self._used
+
     def clear(self) -> None:
         self._used = 1
 
