@@ -4,8 +4,9 @@ and throughput of `decode_and_repair` beside ftfy.fix_text's, measured in the sa
 Cases are the generated ones committed under tests/fixtures/encoding/ (seed 20261122)
 plus a second set made in memory with another seed (same sentences, other mixes and
 damage), so a figure that holds only for the committed cases shows up. Throughput is
-measured on one core on the English seeds (clean text) and on multilingual sentences
-mis-decoded as cp1252 (mojibake-heavy text); ftfy runs on the same text as `str`.
+measured on one core on the English seeds (clean text), on the generator's sentences in
+every script (clean non-ASCII text) and on multilingual sentences mis-decoded as cp1252
+(mojibake-heavy text); ftfy runs on the same text as `str`.
 """
 
 from __future__ import annotations
@@ -134,8 +135,13 @@ def speed_rows(generator: ModuleType) -> list[Row]:
     sentences = [s for lang in MOJIBAKE_LANGUAGES for s in generator.SENTENCES[lang]]
     mojibake = "\n".join(generator.mojibake(s, "cp1252") for s in sentences)
     mojibake = (mojibake + "\n") * 10
+    multilingual = "\n".join(
+        " ".join(generator.SENTENCES[lang]) for lang in generator.SENTENCES
+    )
+    multilingual = (multilingual + "\n") * 10
     rows = []
     for label, text, target in (("clean English", clean, "≥ 10 MB/s"),
+                                ("clean multilingual", multilingual, ""),
                                 ("mojibake-heavy", mojibake, "≥ 1 MB/s")):
         raw = text.encode("utf-8")
         decode_and_repair(raw)  # warm-up: caches, vocabularies

@@ -60,18 +60,25 @@ def _shown_as(codec: str, first: int, last: int) -> str:
 
 
 def _mojibake_pair_patterns() -> tuple[re.Pattern[str], frozenset[str], frozenset[str]]:
-    """The pair pattern, and every lead and continuation character it knows (a text
-    holding none of one kind cannot hold a pair: no need to search)."""
+    """The mojibake pattern: a whole UTF-8 sequence as some code page shows it (a lead
+    byte and as many continuation bytes as the lead announces), and every lead and
+    continuation character it knows (a text holding none of one kind cannot hold one).
+    Whole sequences, not just two characters: Ukrainian "ві" is a cp1251 lead and
+    continuation, but never followed by the second continuation a 3-byte lead needs."""
     alternatives = []
     all_leads: set[str] = set()
     all_continuations: set[str] = set()
     for codec in _MOJIBAKE_CODECS:
-        all_leads.update(_shown_as(codec, 0xC2, 0xF4))
-        all_continuations.update(_shown_as(codec, 0x80, 0xBF))
-        leads = re.escape(_shown_as(codec, 0xC2, 0xF4))
-        continuations = re.escape(_shown_as(codec, 0x80, 0xBF))
-        alternatives.append(f"[{leads}][{continuations}]")
-    # UTF-8 for U+00A0-U+00FF read as latin-1 with the NBSP byte turned into a space.
+        continuations = _shown_as(codec, 0x80, 0xBF)
+        all_continuations.update(continuations)
+        cont = f"[{re.escape(continuations)}]"
+        for first, last, length in ((0xC2, 0xDF, 1), (0xE0, 0xEF, 2), (0xF0, 0xF4, 3)):
+            leads = _shown_as(codec, first, last)
+            all_leads.update(leads)
+            alternatives.append(f"[{re.escape(leads)}]{cont}{{{length}}}")
+    # "â€" opens every mis-decoded curly quote and dash, also when the code page lost
+    # the third byte; U+00A0-U+00FF read as latin-1 with the NBSP byte turned to a space.
+    alternatives.append("\u00e2[\u20ac\x80]")
     alternatives.append("[\u00c2\u00c3](?= )")
     return re.compile("|".join(alternatives)), frozenset(all_leads), frozenset(all_continuations)
 
