@@ -52,8 +52,9 @@ def extract_html(
     # Attribute values stay strings: splitting every class list costs a sixth of the parse.
     soup = BeautifulSoup(stripped, "lxml", multi_valued_attributes=None)
     fields = head_fields(soup)
-    page = walk(soup, load_html_rules())
-    selection = select_main(page, settings)
+    rules = load_html_rules()
+    page = walk(soup, rules)
+    selection = select_main(page, settings, rules)
     removed: list[Removal] = []
     if record_removed:
         for element, reason in page.cut:

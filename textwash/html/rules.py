@@ -14,6 +14,9 @@ from functools import lru_cache
 from importlib import resources
 
 
+_HEADING_TRIM = " \t\n:.!?-–—|»›>#*()[]"
+
+
 @dataclass(frozen=True, slots=True)
 class HtmlRules:
     drop_tags: frozenset[str]
@@ -22,6 +25,7 @@ class HtmlRules:
     names: dict[str, str]
     token_pattern: re.Pattern[str]
     token_reasons: tuple[str, ...]
+    section_headings: tuple[tuple[str, tuple[str, ...]], ...]
 
     def attribute_reason(self, classes_and_id: str) -> str | None:
         """The reason named by a class or id value (lower-cased, space-separated), if any."""
@@ -33,6 +37,17 @@ class HtmlRules:
         if match is None:
             return None
         return self.token_reasons[int(match.lastgroup[1:])]  # type: ignore[index]
+
+    def section_reason(self, heading: str) -> str | None:
+        """The reason of a heading that opens a non-content section ("Related posts")."""
+        folded = heading.casefold().strip(_HEADING_TRIM)
+        for reason, phrases in self.section_headings:
+            for phrase in phrases:
+                if folded == phrase or (
+                    folded.startswith(phrase) and not folded[len(phrase)].isalnum()
+                ):
+                    return reason
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -54,4 +69,8 @@ def load_html_rules() -> HtmlRules:
         names=names,
         token_pattern=re.compile(rf"(?:^|[\s_-])(?:{groups})(?=$|[\s_-])"),
         token_reasons=reasons,
+        section_headings=tuple(
+            (reason, tuple(phrase.casefold() for phrase in phrases))
+            for reason, phrases in table["section_headings"].items()
+        ),
     )

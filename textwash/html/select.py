@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from textwash.document import Removal
+from textwash.html.rules import HtmlRules
 from textwash.html.settings import HtmlSettings
 from textwash.html.walk import Block, PageSkeleton
 
@@ -48,7 +49,7 @@ def block_value(block: Block, settings: HtmlSettings) -> float:
     )
 
 
-def select_main(page: PageSkeleton, settings: HtmlSettings) -> Selection:
+def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) -> Selection:
     blocks = page.blocks
     count = len(page.tags)
     parents = page.parents
@@ -123,6 +124,7 @@ def select_main(page: PageSkeleton, settings: HtmlSettings) -> Selection:
             inside.append((block, value))
         else:
             removed.append(Removal(block.text, "html-not-main"))
+    inside = _drop_sections(inside, rules, settings, removed)
     linky = [
         block.link_chars > settings.max_link_density * len(block.text) for block, _ in inside
     ]
@@ -133,6 +135,52 @@ def select_main(page: PageSkeleton, settings: HtmlSettings) -> Selection:
         else:
             kept.append(block)
     return Selection(kept, removed, page.tags[main])
+
+
+def _heading_rank(kind: str) -> int:
+    """1-6 for heading blocks, 0 otherwise."""
+    return int(kind[1]) if len(kind) == 2 and kind[0] == "h" else 0
+
+
+def _drop_sections(
+    inside: list[tuple[Block, float]],
+    rules: HtmlRules,
+    settings: HtmlSettings,
+    removed: list[Removal],
+) -> list[tuple[Block, float]]:
+    """Drop sections opened by headings such as "Related posts" (to the next peer heading).
+
+    A section holding most of the chosen content's value is kept: then it is the content.
+    """
+    sections: list[tuple[int, int, str]] = []
+    open_at = -1
+    open_rank = 0
+    open_reason = ""
+    for position, (block, _) in enumerate(inside):
+        rank = _heading_rank(block.kind)
+        if not rank:
+            continue
+        if open_at >= 0 and rank <= open_rank:
+            sections.append((open_at, position, open_reason))
+            open_at = -1
+        if open_at < 0:
+            reason = rules.section_reason(block.text) if len(block.text) < 80 else None
+            if reason is not None:
+                open_at, open_rank, open_reason = position, rank, reason
+    if open_at >= 0:
+        sections.append((open_at, len(inside), open_reason))
+    if not sections:
+        return inside
+    total = sum(value for _, value in inside if value > 0)
+    dropped: set[int] = set()
+    for start, stop, reason in sections:
+        value = sum(v for _, v in inside[start:stop] if v > 0)
+        if value >= settings.soft_keep_share * total:
+            continue
+        for position in range(start, stop):
+            dropped.add(position)
+            removed.append(Removal(inside[position][0].text, reason))
+    return [pair for position, pair in enumerate(inside) if position not in dropped]
 
 
 def _core_path(page: PageSkeleton, blocks: list[Block], values: list[float]) -> set[int]:

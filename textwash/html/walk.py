@@ -25,8 +25,7 @@ INLINE_TAGS = frozenset(
 CELL_TAGS = frozenset(("td", "th"))
 # What kind of line a block is, from its innermost marked ancestor.
 KIND_OF_TAG = {
-    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
-    "h6": "heading", "li": "item", "dt": "item", "dd": "item", "tr": "row", "pre": "pre",
+    "h1": "h1", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h5", "h6": "h6", "li": "item", "dt": "item", "dd": "item", "tr": "row", "pre": "pre",
 }
 SEMANTIC_TAGS = frozenset(("article", "main"))
 SEMANTIC_PROPS = frozenset(("articlebody", "text", "reviewbody", "description"))
