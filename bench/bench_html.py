@@ -1,0 +1,218 @@
+"""HTML main-content extraction on WCXB-dev: word-F1 by page type, speed, against trafilatura.
+
+Scores what the pipeline produces for an HTML page (`extract_html`, then the text-level
+`strip_boilerplate` with the extracted title) and, on the same pages in the same run,
+trafilatura's `extract` when it is installed (the `bench` extra; never a runtime
+dependency). Metric (the benchmark's): bag of lower-cased `\\w+` tokens against
+`ground_truth.main_content`, F1 per page, mean over pages; pages without main content
+are skipped. Speed is CPU time of one process on the decoded markup, both extractors
+timed page by page, interleaved. `TEXTWASH_BENCH_HTML_PAGES=N` limits the run to a
+stratified sample of N pages (default: all).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import re
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.common import Row, missing_row, shared_path
+from textwash.boilerplate import strip_boilerplate
+from textwash.decode import decode_bytes
+from textwash.html import extract_html
+
+_WORD = re.compile(r"\w+")
+MAX_PAGE_SECONDS = 2.0
+MARGIN = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    file_id: str
+    page_type: str
+    markup: str
+    gold: Counter[str]
+
+
+@dataclass(slots=True)
+class Tally:
+    precision: float = 0.0
+    recall: float = 0.0
+    f1: float = 0.0
+    pages: int = 0
+
+    def add(self, scores: tuple[float, float, float]) -> None:
+        self.precision += scores[0]
+        self.recall += scores[1]
+        self.f1 += scores[2]
+        self.pages += 1
+
+    def mean(self) -> tuple[float, float, float]:
+        n = max(self.pages, 1)
+        return self.precision / n, self.recall / n, self.f1 / n
+
+
+def words(text: str) -> Counter[str]:
+    return Counter(_WORD.findall(text.lower()))
+
+
+def word_scores(predicted: str, gold: Counter[str]) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the bag of words of `predicted` against `gold`."""
+    got = words(predicted)
+    if not got or not gold:
+        return (1.0, 1.0, 1.0) if not got and not gold else (0.0, 0.0, 0.0)
+    overlap = sum((got & gold).values())
+    if not overlap:
+        return 0.0, 0.0, 0.0
+    precision = overlap / sum(got.values())
+    recall = overlap / sum(gold.values())
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def load_pages(root: Path, limit: int | None) -> list[Page]:
+    entries: list[tuple[str, str, dict]] = []
+    for truth_path in sorted((root / "ground-truth").glob("*.json")):
+        truth = json.loads(truth_path.read_text("utf-8"))
+        main = truth.get("ground_truth", {}).get("main_content")
+        if not main:
+            continue
+        entries.append((truth_path.stem, truth["_internal"]["page_type"]["primary"], main))
+    if limit is not None and limit < len(entries):
+        entries = _stratified(entries, limit)
+    pages = []
+    for file_id, page_type, main in entries:
+        raw = gzip.decompress((root / "html" / f"{file_id}.html.gz").read_bytes())
+        pages.append(Page(file_id, page_type, decode_bytes(raw, html=True).text, words(main)))
+    return pages
+
+
+def _stratified(entries: list, limit: int) -> list:
+    by_type: dict[str, list] = defaultdict(list)
+    for entry in entries:
+        by_type[entry[1]].append(entry)
+    share = limit / len(entries)
+    rng = random.Random(0)
+    picked = []
+    for group in by_type.values():
+        picked += rng.sample(group, max(1, round(len(group) * share)))
+    return sorted(picked)
+
+
+def textwash_pipeline(markup: str) -> str:
+    extraction = extract_html(markup, record_removed=False)
+    return strip_boilerplate(extraction.text, title=extraction.title).text
+
+
+def textwash_extract_only(markup: str) -> str:
+    return extract_html(markup, record_removed=False).text
+
+
+def _trafilatura() -> Callable[[str], str] | None:
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+
+    def extract(markup: str) -> str:
+        return trafilatura.extract(markup) or ""
+
+    return extract
+
+
+def rows() -> list[Row]:
+    root = shared_path("bench", "wcxb-dev")
+    if root is None:
+        return [missing_row("html word-F1", "bench/wcxb-dev")]
+    limit_text = os.environ.get("TEXTWASH_BENCH_HTML_PAGES")
+    pages = load_pages(root, int(limit_text) if limit_text else None)
+    trafilatura = _trafilatura()
+    ours: dict[str, Tally] = defaultdict(Tally)
+    ours_extract: dict[str, Tally] = defaultdict(Tally)
+    theirs: dict[str, Tally] = defaultdict(Tally)
+    seconds = {"ours": 0.0, "trafilatura": 0.0}
+    slowest = (0.0, "")
+    crashes: list[str] = []
+    for page in pages:
+        started = time.process_time()
+        try:
+            extracted = extract_html(page.markup, record_removed=False)
+            text = strip_boilerplate(extracted.text, title=extracted.title).text
+        except Exception:  # noqa: BLE001 - a crash is a measured outcome here
+            crashes.append(page.file_id)
+            extracted, text = None, ""
+        took = time.process_time() - started
+        seconds["ours"] += took
+        slowest = max(slowest, (took, page.file_id))
+        for key in ("all", page.page_type):
+            ours[key].add(word_scores(text, page.gold))
+            ours_extract[key].add(word_scores(extracted.text if extracted else "", page.gold))
+        if trafilatura is not None:
+            started = time.process_time()
+            theirs_text = trafilatura(page.markup)
+            seconds["trafilatura"] += time.process_time() - started
+            for key in ("all", page.page_type):
+                theirs[key].add(word_scores(theirs_text, page.gold))
+    return _rows(pages, ours, ours_extract, theirs if trafilatura else None, seconds,
+                 slowest, crashes)
+
+
+def _rows(
+    pages: list[Page],
+    ours: dict[str, Tally],
+    ours_extract: dict[str, Tally],
+    theirs: dict[str, Tally] | None,
+    seconds: dict[str, float],
+    slowest: tuple[float, str],
+    crashes: list[str],
+) -> list[Row]:
+    inputs = f"wcxb-dev, {len(pages)} pages"
+    out: list[Row] = []
+    types = ["all"] + sorted(k for k in ours if k != "all")
+    for key in types:
+        precision, recall, f1 = ours[key].mean()
+        n = ours[key].pages
+        if theirs is not None:
+            their_f1 = theirs[key].mean()[2]
+            bound = their_f1 + MARGIN if key == "all" else their_f1 - MARGIN
+            target = f"≥ {bound:.3f} (trafilatura {'+' if key == 'all' else '−'} {MARGIN})"
+            met = "met" if f1 >= bound else "NOT met"
+            note = f"{met}; Δ vs trafilatura {f1 - their_f1:+.3f}"
+        else:
+            target, note = "", "trafilatura not installed: no comparison"
+        out.append(Row(f"html word-F1 {key} (P / R)",
+                       f"{f1:.3f} ({precision:.3f} / {recall:.3f})", target,
+                       f"{inputs}: {n} {key}", note))
+    if theirs is not None:
+        for key in types:
+            precision, recall, f1 = theirs[key].mean()
+            out.append(Row(f"trafilatura word-F1 {key} (P / R)",
+                           f"{f1:.3f} ({precision:.3f} / {recall:.3f})", "",
+                           f"{inputs}: {theirs[key].pages} {key}", "same run, same pages"))
+    else:
+        out.append(Row("trafilatura word-F1", "skipped", inputs=inputs,
+                       note="trafilatura not installed (pip install -e '.[bench]')"))
+    out.append(Row("html word-F1 all, extract_html alone", f"{ours_extract['all'].mean()[2]:.3f}",
+                   "", inputs, "before the text-level boilerplate stage"))
+    our_rate = len(pages) / max(seconds["ours"], 1e-9)
+    if theirs is not None:
+        their_rate = len(pages) / max(seconds["trafilatura"], 1e-9)
+        ratio = our_rate / their_rate
+        out.append(Row("html pages/s, one core (extract + boilerplate)",
+                       f"{our_rate:.1f} vs trafilatura {their_rate:.1f} (×{ratio:.2f})",
+                       "≥ trafilatura", inputs,
+                       ("met" if ratio >= 1 else "NOT met") + "; CPU time, interleaved"))
+    else:
+        out.append(Row("html pages/s, one core (extract + boilerplate)", f"{our_rate:.1f}", "",
+                       inputs, "trafilatura not installed: no comparison"))
+    out.append(Row("html slowest page", f"{slowest[0]:.2f} s ({slowest[1]})",
+                   f"≤ {MAX_PAGE_SECONDS:.0f} s", inputs, "CPU time, extract + boilerplate"))
+    out.append(Row("html pages that crashed", str(len(crashes)), "0", inputs,
+                   ", ".join(crashes[:10])))
+    return out
