@@ -17,6 +17,8 @@ lost dash between two English words is restored. This module does not detect cha
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import tomllib
 import unicodedata
@@ -103,10 +105,8 @@ _ZERO_WIDTH = ("\u200b", "\u2060", "\ufeff")
 _ZWJ_ZWNJ = ("\u200c", "\u200d")
 _REPLACEMENT = "\ufffd"
 
-# Characters that send a line to ftfy, apart from mojibake pairs and entities.
 _C1_RUN = re.compile("[\x80-\x9f]")
 _CP1252_LETTERS = frozenset("ŠšŒœŽžŸ")
-_LINE_TRIGGERS = re.compile("\x1b\\[")
 
 
 @dataclass(slots=True)
@@ -127,11 +127,9 @@ def repair_text(
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     present = _characters(text)
     signals = {c for c in present if c < "\x80"} - ({"?", "&"} if markup else {"?"})
-    needs_lines = bool(signals) or (
-        not present.isdisjoint(_C1_CHARS) or _has_mojibake_pair(text, present)
-    )
-    if needs_lines:
-        text = _repair_lines(text, repairs, markup=markup)
+    pairs = _mojibake_starts(text, present)
+    if signals or pairs or not present.isdisjoint(_C1_CHARS):
+        text = _repair_lines(text, repairs, markup=markup, present=present, pairs=pairs)
         present = _characters(text)
     if any(c >= "\x80" for c in present):
         text = _apply_policy(text, present, policy, repairs)
@@ -161,31 +159,33 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
 
 
-def _has_mojibake_pair(text: str, present: set[str]) -> bool:
-    """Whether `text` holds a mojibake pair. Only positions where a lead character is
-    followed by a continuation character are tried against the exact pattern; a regex
-    over a whole non-Latin-1 string is several times slower."""
+def _mojibake_starts(text: str, present: set[str]) -> list[int]:
+    """Where mojibake sequences start in `text`. Only positions where a lead character
+    is followed by a continuation character are tried against the exact pattern (with
+    numpy on long texts): a regex over a whole non-Latin-1 string is several times
+    slower."""
     leads = present & _ALL_LEADS
     if not leads:
-        return False
+        return []
     followers = present & _ALL_CONTINUATIONS
     if leads & {"\u00c2", "\u00c3"}:
         followers = followers | {" "}
     if not followers:
-        return False
+        return []
     if len(text) >= _LONG_TEXT:
         codes = _code_points(text)
         lead_codes = np.array([ord(c) for c in leads], dtype="<u4")
         follower_codes = np.array([ord(c) for c in followers], dtype="<u4")
         mask = np.isin(codes[:-1], lead_codes) & np.isin(codes[1:], follower_codes)
-        positions: list[int] = np.flatnonzero(mask).tolist()
+        candidates: list[int] = np.flatnonzero(mask).tolist()
     else:
-        positions = [i for i in range(len(text) - 1)
-                     if text[i] in leads and text[i + 1] in followers]
-    return any(_MOJIBAKE_PAIR.match(text, position) for position in positions)
+        candidates = [i for i in range(len(text) - 1)
+                      if text[i] in leads and text[i + 1] in followers]
+    return [i for i in candidates if _MOJIBAKE_PAIR.match(text, i)]
 
 
-def _repair_lines(text: str, repairs: Counter[str], *, markup: bool) -> str:
+def _repair_lines(text: str, repairs: Counter[str], *, markup: bool, present: set[str],
+                  pairs: list[int]) -> str:
     """Fix suspicious lines one by one. A way of undoing mojibake that ftfy found on one
     line of a document (say, encode as mac_roman, decode as UTF-8) is tried first on the
     document's other mojibake lines: a line too short for ftfy to judge on its own is
@@ -193,27 +193,33 @@ def _repair_lines(text: str, repairs: Counter[str], *, markup: bool) -> str:
     config = _FTFY_MARKUP if markup else _FTFY_TEXT
     plans: list[list[tuple[str, str]]] = []
     lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not line:
-            continue
-        mojibake = not line.isascii() and _MOJIBAKE_PAIR.search(line)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    mojibake_lines = {bisect.bisect_right(starts, position) - 1 for position in pairs}
+    entities = not markup and "&" in present
+    escapes = "\x1b" in present
+    controls = any(c < "\x20" or "\x7f" <= c <= "\x9f" for c in present)
+    for index in sorted(set(range(len(lines))) if entities or escapes or controls
+                        else mojibake_lines):
+        line = lines[index]
+        mojibake = index in mojibake_lines
         if mojibake:
             line = _apply_known_plan(line, plans, repairs)
         suspicious = (
-            _LINE_TRIGGERS.search(line)
-            or (not line.isascii() and _MOJIBAKE_PAIR.search(line))
-            or (not markup and "&" in line and _ENTITY.search(line))
+            (escapes and "\x1b[" in line)
+            or (mojibake and _MOJIBAKE_PAIR.search(line))
+            or (entities and "&" in line and _ENTITY.search(line))
         )
         if suspicious:
             fixed = _fix_with_ftfy(line, config, repairs, plans)
             if fixed == line and mojibake:
                 fixed = _fix_short_mojibake(line, plans, repairs)
             line = fixed
-        if _C1_RUN.search(line):
-            line = _c1_as_cp1252(line, repairs)
-        if _CONTROL.search(line):
-            line, count = _CONTROL.subn("", line)
-            repairs["control-chars"] += count
+        if controls:
+            if _C1_RUN.search(line):
+                line = _c1_as_cp1252(line, repairs)
+            if _CONTROL.search(line):
+                line, count = _CONTROL.subn("", line)
+                repairs["control-chars"] += count
         lines[index] = line
     return "\n".join(lines)
 
