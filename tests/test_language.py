@@ -193,3 +193,20 @@ def test_long_unspaced_text_is_labelled_by_its_script() -> None:
     japanese = "東京の桜は例年より一週間早く満開になった。" * 300
     assert identify(chinese).languages == [("zh", 1.0)]
     assert identify(japanese).languages == [("ja", 1.0)]
+
+
+def test_short_lines_are_not_merged_across_scripts() -> None:
+    lines = [
+        "Opening hours and prices",
+        "영업시간과 가격 안내",
+        "Tickets can be bought online",
+        "표는 온라인으로 살 수 있어요",
+    ]
+    assert {code for code, _ in identify("\n".join(lines)).languages} == {"en", "ko"}
+
+
+def test_han_lines_in_a_japanese_document_are_japanese() -> None:
+    heading = "東京都知事選挙結果速報"
+    body = "東京の桜は例年より一週間早く満開になった。今年は暖かい日が続いた。"
+    text = heading + "\n\n" + body
+    assert identify(text).languages == [("ja", 1.0)]

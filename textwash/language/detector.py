@@ -45,8 +45,8 @@ class DetectorSettings:
     lexicon_floor_log10: float = -6.0
     # Fewer letters than this: `und` rather than a guess.
     min_letters: int = 3
-    # Paragraphs with fewer letters are judged together with their neighbours.
-    min_block_letters: int = 40
+    # Paragraphs shorter than this are judged together with their neighbours.
+    min_block_chars: int = 40
     # A language covering less of the text than this is left out of the mix.
     min_share: float = 0.1
     # Log-score head start (nats) of the document's language within each paragraph.
@@ -142,9 +142,7 @@ class Detector:
             self._entries[token] = entry
         return entry
 
-    def evidence(self, tokens: list[str], chars: int) -> Evidence:
-        get = self._entries.get
-        entries = [get(token) or self._entry(token) for token in tokens]
+    def evidence(self, entries: list[_Entry], chars: int) -> Evidence:
         if not entries:
             return Evidence(chars=chars)
         primaries, counts, rows, others = zip(*entries, strict=True)
@@ -172,31 +170,53 @@ class Detector:
         return Evidence(letters, scores, chars)
 
     def blocks(self, text: str) -> list[Evidence]:
-        """Paragraphs (lines), short ones merged with their neighbours until long enough."""
-        merged: list[Evidence] = []
-        pending: list[str] = []
+        """Paragraphs (lines) as evidence; a short line joins its neighbours of one script.
+
+        Lines shorter than `min_block_chars` are judged together with the lines around
+        them, but never across a change of script, so a Korean line between English ones
+        stays Korean however short it is (its share of the text then decides if it counts).
+        """
+        minimum = self.settings.min_block_chars
+        get = self._entries.get
+        groups: list[tuple[int, list[_Entry], int]] = []
+        pending: list[_Entry] = []
+        pending_script = -1
         pending_chars = 0
-        pending_letters = 0
-        minimum = self.settings.min_block_letters
         for line in text.split("\n"):
             tokens = line.split()
             if not tokens:
                 continue
-            pending.extend(tokens)
+            entries = [get(token) or self._entry(token) for token in tokens]
+            script = self._line_script(entries)
+            if pending and script >= 0 and pending_script >= 0 and script != pending_script:
+                groups.append((pending_script, pending, pending_chars))
+                pending, pending_chars = [], 0
+            if script >= 0:
+                pending_script = script
+            pending.extend(entries)
             pending_chars += sum(map(len, tokens)) + len(tokens) - 1
-            # Letters approximated by characters here; only decides where blocks end.
-            pending_letters = pending_chars
-            if pending_letters >= minimum:
-                merged.append(self.evidence(pending, pending_chars))
-                pending, pending_chars, pending_letters = [], 0, 0
+            if pending_chars >= minimum:
+                groups.append((pending_script, pending, pending_chars))
+                pending, pending_script, pending_chars = [], -1, 0
         if pending:
-            tail = self.evidence(pending, pending_chars)
-            if merged and sum(tail.letters.values()) < minimum:
-                merged[-1].add(tail)
-                merged[-1].chars += tail.chars
+            last = groups[-1] if groups else None
+            if last and pending_chars < minimum and pending_script in (last[0], -1):
+                groups[-1] = (last[0], last[1] + pending, last[2] + pending_chars)
             else:
-                merged.append(tail)
-        return merged
+                groups.append((pending_script, pending, pending_chars))
+        return [self.evidence(entries, chars) for _, entries, chars in groups]
+
+    def _line_script(self, entries: list[_Entry]) -> int:
+        """The script with most (weighted) letters in a line; kana and Han count as one."""
+        weighted: dict[int, float] = {}
+        scripts = self.table.scripts
+        for primary, count, _, _ in entries:
+            if primary >= 0:
+                key = self._kana if primary == self._han else primary
+                weighted[key] = weighted.get(key, 0.0) + count * scripts[primary].weight
+        if not weighted:
+            return -1
+        return max(weighted, key=lambda script: (weighted[script], -script))
 
     # -- decisions -----------------------------------------------------------------------
 
@@ -206,7 +226,8 @@ class Detector:
         if total < self.settings.min_letters:
             return Decision(UNDETERMINED, math.nan, total)
         kana, han = letters.get(self._kana, 0), letters.get(self._han, 0)
-        if kana and kana >= self.table.min_kana_share * (kana + han):
+        japanese = favoured == "ja" or kana >= self.table.min_kana_share * (kana + han)
+        if (kana or han) and japanese:
             letters[self._kana] = kana + han
             letters[self._han] = 0
         scripts = self.table.scripts
