@@ -18,6 +18,8 @@ from textwash.runner import RunLockedError, run_lock
 
 pytestmark = pytest.mark.slow
 
+REPO = Path(__file__).resolve().parent.parent
+
 SERVE_INTERVAL_SECONDS = 3
 WAIT_SECONDS = 240
 NEW_ARTICLE = (
@@ -59,39 +61,73 @@ def output_records(output: Path) -> dict[str, list[dict]]:
     }
 
 
-def test_served_flow_runs_on_schedule_without_duplicating_outputs(tmp_path: Path, seed_paths):
-    raw, output = tmp_path / "raw", tmp_path / "clean"
-    raw.mkdir()
-    for path in seed_paths[:3]:
-        shutil.copy(path, raw / path.name)
-    home = tmp_path / "prefect-home"
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory):
+    """`prefect server start` on a free port, scheduling every 2 s; stopped after the module."""
+    home = tmp_path_factory.mktemp("prefect-home")
     with local_prefect_server(home, env={
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
         "PREFECT_SERVER_SERVICES_LATE_RUNS_ENABLED": "false",
     }) as api_url:
-        env = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(home),
-               "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-        log = tmp_path / "serve.log"
-        with open(log, "wb") as handle:
-            serve = subprocess.Popen(
-                [sys.executable, "-m", "textwash.cli", "serve", "--name", "scheduled-test",
-                 "--interval", str(SERVE_INTERVAL_SECONDS), "--input", str(raw),
-                 "--output", str(output)],
-                cwd=tmp_path, env=env, stdout=handle, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        try:
-            def completed(count: int):
-                runs = asyncio.run(_completed_runs(api_url, "scheduled-test"))
-                done = [r for r in runs if r["state"] == "COMPLETED"]
-                return runs if len(done) >= count else None
+        yield api_url, home
 
-            wait_for(lambda: completed(1), "a first scheduled run", serve, log)
-            first = output_records(output)
-            (raw / "ferry.txt").write_text(NEW_ARTICLE, encoding="utf-8")
-            runs = wait_for(lambda: completed(3), "two more scheduled runs", serve, log)
-        finally:
-            stop_process_group(serve)
+
+def test_prefect_yaml_deploys_the_scheduled_deployment(real_server, tmp_path: Path):
+    api_url, home = real_server
+    env = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(home)}
+    prefect = [sys.executable, "-m", "prefect", "--no-prompt"]
+    for command in (["work-pool", "create", "textwash-local", "--type", "process"],
+                    ["deploy", "--all"]):
+        done = subprocess.run([*prefect, *command], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    deployment = asyncio.run(_deployment(api_url, "clean_corpus/textwash-clean-corpus"))
+    assert deployment.entrypoint == "flows/clean_corpus.py:clean_corpus"
+    assert deployment.work_pool_name == "textwash-local"
+    assert [s.schedule.cron for s in deployment.schedules] == ["0 * * * *"]
+    assert deployment.global_concurrency_limit.limit == 1
+    assert deployment.parameters["output_dir"] == "data/clean"
+
+
+async def _deployment(api_url: str, name: str):
+    from prefect.client.orchestration import PrefectClient
+
+    async with PrefectClient(api_url) as client:
+        return await client.read_deployment_by_name(name)
+
+
+def test_served_flow_runs_on_schedule_without_duplicating_outputs(
+    real_server, tmp_path: Path, seed_paths
+):
+    raw, output = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    for path in seed_paths[:3]:
+        shutil.copy(path, raw / path.name)
+    api_url, home = real_server
+    env = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(home),
+           "PREFECT_RUNNER_POLL_FREQUENCY": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as handle:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "textwash.cli", "serve", "--name", "scheduled-test",
+             "--interval", str(SERVE_INTERVAL_SECONDS), "--input", str(raw),
+             "--output", str(output)],
+            cwd=tmp_path, env=env, stdout=handle, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        def completed(count: int):
+            runs = asyncio.run(_completed_runs(api_url, "scheduled-test"))
+            done = [r for r in runs if r["state"] == "COMPLETED"]
+            return runs if len(done) >= count else None
+
+        wait_for(lambda: completed(1), "a first scheduled run", serve, log)
+        first = output_records(output)
+        assert len(first) == 3
+        (raw / "ferry.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        runs = wait_for(lambda: completed(3), "two more scheduled runs", serve, log)
+    finally:
+        stop_process_group(serve)
 
     assert all(r["auto_scheduled"] for r in runs if r["state"] == "COMPLETED")
     assert not any(r["state"] in ("FAILED", "CRASHED") for r in runs)

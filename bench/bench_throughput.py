@@ -1,0 +1,269 @@
+"""Throughput of whole runs on a synthetic corpus of 10,000 seeds-like documents.
+
+Measured side by side in one sitting, each run in a fresh process on the same corpus
+(`scripts/make_synthetic_corpus.py`, built once under .bench/ and reused):
+  1. the library alone (the flow's steps, no Prefect), with cheap stage timers on;
+  2. the `clean_corpus` flow with 1 worker, against an already started Prefect server;
+  3. the flow with 2 worker processes.
+Rows: documents/s and MB/s per core end to end, time per stage (decode, repair, HTML,
+boilerplate, language, write), Prefect's share of the flow's wall time (2 vs 1), the
+2-worker speed-up (with the load average: the machine is shared), and peak RSS (the run
+process and its worker processes). TEXTWASH_BENCH_DOCS sets the corpus size for a quick
+look; the targets hold for the default 10,000.
+Usage: python -m bench.run throughput
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench.common import REPO, Row, load_average
+
+DOCS = int(os.environ.get("TEXTWASH_BENCH_DOCS", "10000"))
+WORK = REPO / ".bench" / "throughput"
+CORPUS = REPO / ".bench" / "synthetic" / f"raw-{DOCS}"
+CHILD_TIMEOUT_SECONDS = 3 * 3600
+
+# Functions timed as stages: (module, attribute) patched with a timing wrapper in the
+# library run only. Missing ones (a renamed function) show as "not found".
+STAGES: dict[str, list[tuple[str, str]]] = {
+    "decode": [("textwash.decode", "decode_bytes")],
+    "repair": [("textwash.repair", "repair_text")],
+    "html": [("textwash.pipeline", "extract_html")],
+    "boilerplate": [("textwash.pipeline", "strip_boilerplate")],
+    "language": [("textwash.pipeline", "identify")],
+    "write": [("textwash.pipeline", "to_record"), ("textwash.pipeline", "dumps"),
+              ("textwash.runner", "write_atomic")],
+}
+
+
+def rows() -> list[Row]:
+    sys.path.insert(0, str(REPO))
+    from flows.local_server import local_prefect_server
+    from scripts.make_synthetic_corpus import build_corpus
+
+    corpus = build_corpus(CORPUS, docs=DOCS)
+    inputs = f"{corpus.documents:,} synthetic docs, {corpus.files:,} files, " \
+             f"{corpus.bytes / 1e6:.1f} MB"
+    started = time.perf_counter()
+    with local_prefect_server(WORK / "prefect-home") as api_url:
+        server_seconds = time.perf_counter() - started
+        library = _measure("library", corpus.root, api_url)
+        one = _measure("flow", corpus.root, api_url, workers=1)
+        load_before = load_average()
+        two = _measure("flow", corpus.root, api_url, workers=2)
+        load_during = f"{load_before} → {load_average()}"
+    identical = _outputs(WORK / "out-library") == _outputs(WORK / "out-flow-1") \
+        == _outputs(WORK / "out-flow-2")
+    (WORK / "results.json").write_text(json.dumps(
+        {"library": library, "flow_1": one, "flow_2": two, "server_seconds": server_seconds},
+        indent=2))
+    return _rows(inputs, corpus.bytes, library, one, two, server_seconds, load_during,
+                 identical)
+
+
+def _rows(inputs: str, size: int, library: dict, one: dict, two: dict,
+          server_seconds: float, load_during: str, identical: bool) -> list[Row]:
+    docs = library["documents"]
+    overhead = (one["wall"] - library["wall"]) / one["wall"]
+    speedup = one["wall"] / two["wall"]
+    rss_mb = max(library["rss_mb"], one["rss_mb"], two["rss_mb"])
+    out = [
+        Row("end-to-end, library, one core", f"{docs / library['wall']:,.1f} docs/s",
+            "≥ 300 docs/s", inputs,
+            f"{size / library['wall'] / 1e6:.2f} MB/s; {library['wall']:.1f} s; no Prefect"),
+        Row("end-to-end, flow, 1 worker", f"{docs / one['wall']:,.1f} docs/s", "",
+            inputs, f"{size / one['wall'] / 1e6:.2f} MB/s; {one['wall']:.1f} s"),
+        Row("Prefect overhead, share of flow wall time", f"{overhead:.1%}", "≤ 5%", inputs,
+            f"flow 1 worker {one['wall']:.1f} s vs library {library['wall']:.1f} s; "
+            f"{library['batches']} batches × 2 passes"),
+        Row("end-to-end, flow, 2 workers", f"{docs / two['wall'] / 2:,.1f} docs/s per core",
+            "", inputs, f"{size / two['wall'] / 2e6:.2f} MB/s per core; {two['wall']:.1f} s"),
+        Row("speed-up, 2 workers vs 1", f"{speedup:.2f}×", "≥ 1.7× (idle 2 cores)", inputs,
+            f"load 1m/5m during: {load_during}; {os.cpu_count()} cores"),
+        Row("outputs identical (library, 1 and 2 workers)", "yes" if identical else "NO",
+            "yes", inputs),
+        Row("peak RSS (run process and its workers)", f"{rss_mb:,.0f} MB", "≤ 1 GB", inputs,
+            f"library {library['rss_mb']:.0f}, flow 1 worker {one['rss_mb']:.0f}, "
+            f"2 workers {two['rss_mb']:.0f} MB"),
+        Row("Prefect server start (once, not in the walls)", f"{server_seconds:.1f} s", "",
+            "prefect server start"),
+    ]
+    phases = library["phases"]
+    clean_seconds = phases.get("clean", 0.0)
+    for name, seconds in library["stages"].items():
+        value = "not found" if seconds is None else f"{seconds * 1000 / docs:.2f} ms/doc"
+        share = "" if seconds is None else f"{seconds / library['wall']:.1%} of the run"
+        out.append(Row(f"stage: {name}", value, "", inputs, share))
+    timed = sum(s for s in library["stages"].values() if s)
+    out.append(Row("stage: other (read, records, stats, normalize)",
+                   f"{max(clean_seconds - timed, 0) * 1000 / docs:.2f} ms/doc", "", inputs,
+                   "clean pass time not in a timed stage"))
+    for name in ("fingerprint", "commit", "report"):
+        if name in phases:
+            out.append(Row(f"phase: {name}", f"{phases[name]:.1f} s", "", inputs,
+                           f"{phases[name] / library['wall']:.1%} of the run"))
+    return out
+
+
+def _measure(mode: str, corpus: Path, api_url: str, *, workers: int = 1) -> dict[str, Any]:
+    output = WORK / (f"out-{mode}" if mode == "library" else f"out-{mode}-{workers}")
+    env = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(WORK / "prefect-home"),
+           "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.bench_throughput", mode, str(corpus), str(output),
+         str(workers)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT_SECONDS,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{mode} run failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _outputs(output: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(output)): path.read_bytes()
+        for path in sorted(output.rglob("*.jsonl"))
+        if not any(part.startswith("_") for part in path.relative_to(output).parts)
+    }
+
+
+class StageTimers:
+    """Wall time spent inside chosen library functions, while `active`."""
+
+    def __init__(self) -> None:
+        self.seconds: Counter[str] = Counter()
+        self.found: set[str] = set()
+        self.active = False
+
+    def install(self) -> None:
+        for stage, targets in STAGES.items():
+            for module_name, attribute in targets:
+                module = importlib.import_module(module_name)
+                original = getattr(module, attribute, None)
+                if original is None:
+                    continue
+                setattr(module, attribute, self._timed(stage, original))
+                self.found.add(stage)
+
+    def _timed(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if not self.active:
+                return function(*args, **kwargs)
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[stage] += time.perf_counter() - started
+
+        return timed
+
+    def report(self) -> dict[str, float | None]:
+        return {stage: (self.seconds[stage] if stage in self.found else None)
+                for stage in STAGES}
+
+
+@contextmanager
+def _phase(phases: dict[str, float], name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    phases[name] = phases.get(name, 0.0) + time.perf_counter() - started
+
+
+def run_library(input_dir: Path, output_dir: Path, timers: StageTimers | None = None
+                ) -> dict[str, Any]:
+    """The flow's steps in order, in this process, without Prefect (same batches)."""
+    from flows.execution import plan_parallel_batches
+    from textwash import __version__
+    from textwash.config import Config
+    from textwash.inputs import discover
+    from textwash.pipeline import CleanContext
+    from textwash.report import write_run_report
+    from textwash.runner import (
+        clean_batch,
+        commit_batch,
+        fingerprint_batch,
+        open_run,
+        plan_work,
+        record_template_fingerprints,
+        run_lock,
+        settle_plan,
+    )
+    from textwash.stats import RunStats
+
+    settings = Config()
+    phases: dict[str, float] = {}
+    params = {"input_dir": str(input_dir), "output_dir": str(output_dir), "full": True,
+              "batch_size": None, "workers": 1, "dask_address": None,
+              "version": __version__, "config": settings.to_dict()}
+    with run_lock(output_dir):
+        with _phase(phases, "plan"):
+            run = open_run(input_dir, output_dir)
+            plan = plan_work(discover(run.input_dir), run.known, full=True)
+            entries = settle_plan(run, plan)
+            batches = plan_parallel_batches(plan.to_clean, 1, max_files=None,
+                                            max_bytes=settings.batch_max_bytes)
+        with _phase(phases, "fingerprint"):
+            template_keys = record_template_fingerprints(
+                run, (item for batch in batches for item in fingerprint_batch(batch, settings)),
+                plan.gone, settings.template_min_documents,
+            )
+        ctx = CleanContext(settings, template_keys)
+        stats = RunStats()
+        for entry in entries:
+            stats.add_input(entry.status, entry.reason)
+        for batch in batches:
+            with _phase(phases, "clean"):
+                if timers:
+                    timers.active = True
+                result = clean_batch(batch, ctx, run.staging_dir)
+                if timers:
+                    timers.active = False
+            with _phase(phases, "commit"):
+                commit_batch(result, batch, run.output_dir, run.state, run.run_id)
+                entries.extend(result.entries)
+                stats.merge(result.stats)
+        with _phase(phases, "report"):
+            write_run_report(run, entries, stats, params)
+            run.state.close()
+    return {"documents": stats.documents, "phases": phases, "batches": len(batches)}
+
+
+def _child(mode: str, corpus: Path, output: Path, workers: int) -> dict[str, Any]:
+    shutil.rmtree(output, ignore_errors=True)
+    if mode == "library":
+        timers = StageTimers()
+        timers.install()
+        started = time.perf_counter()
+        result = run_library(corpus, output, timers)
+        wall = time.perf_counter() - started
+        result["stages"] = timers.report()
+    else:
+        from flows.clean_corpus import clean_corpus
+
+        started = time.perf_counter()
+        summary = clean_corpus(input_dir=str(corpus), output_dir=str(output), full=True,
+                               workers=workers)
+        wall = time.perf_counter() - started
+        result = {"documents": summary["documents"]}
+    peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return {**result, "wall": wall, "rss_mb": peak_kb / 1024, "mode": mode, "workers": workers}
+
+
+if __name__ == "__main__":
+    mode_arg, corpus_arg, output_arg, workers_arg = sys.argv[1:5]
+    measured = _child(mode_arg, Path(corpus_arg), Path(output_arg), int(workers_arg))
+    print(json.dumps(measured))
