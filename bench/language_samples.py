@@ -107,23 +107,33 @@ def documents(source: list[Sample], per_language: int = 3, seed: int = SEED) -> 
 
 
 def mixed_documents(source: list[Sample], count: int = 120, seed: int = SEED) -> list[Sample]:
-    """Documents of two languages, the second covering roughly 25-50% of the text."""
+    """Documents of two languages, the second covering 20-50% of the characters.
+
+    Half are paragraphs of two sentences separated by blank lines, half are one sentence
+    per line, the layout of flattened web pages.
+    """
     rng = random.Random(seed)
     pools = {code: pool for code, pool in _by_language(source).items() if len(pool) >= 4}
     codes = sorted(pools)
     out = []
     while len(out) < count:
         main, other = rng.sample(codes, 2)
-        main_paragraphs = _paragraphs(rng, pools[main], 2)
-        other_paragraphs = _paragraphs(rng, pools[other], 1)
-        main_chars = sum(map(len, main_paragraphs))
-        other_chars = sum(map(len, other_paragraphs))
+        if len(out) % 2:
+            main_parts = rng.sample(pools[main], 4)
+            other_parts = rng.sample(pools[other], rng.randint(1, 2))
+            separator = "\n"
+        else:
+            main_parts = _paragraphs(rng, pools[main], 2)
+            other_parts = _paragraphs(rng, pools[other], 1)
+            separator = "\n\n"
+        main_chars = sum(map(len, main_parts))
+        other_chars = sum(map(len, other_parts))
         share = other_chars / (main_chars + other_chars)
         if not 0.2 <= share <= 0.5:
             continue
-        paragraphs = main_paragraphs + other_paragraphs
-        rng.shuffle(paragraphs)
-        out.append(Sample("\n\n".join(paragraphs), (main, other)))
+        parts = main_parts + other_parts
+        rng.shuffle(parts)
+        out.append(Sample(separator.join(parts), (main, other)))
     return out
 
 
