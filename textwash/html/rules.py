@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-
 _HEADING_TRIM = " \t\n:.!?-–—|»›>#*()[]"
 
 

@@ -18,14 +18,16 @@ from bs4 import NavigableString, Tag
 
 from textwash.html.rules import HtmlRules
 
-INLINE_TAGS = frozenset(
-    "a abbr acronym b bdi bdo big cite code data del dfn em font i img ins kbd label mark "
-    "nobr q rp rt ruby s samp small span strike strong sub sup time tt u var wbr".split()
-)
+INLINE_TAGS = frozenset((
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em",
+    "font", "i", "img", "ins", "kbd", "label", "mark", "nobr", "q", "rp", "rt", "ruby", "s",
+    "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+))
 CELL_TAGS = frozenset(("td", "th"))
 # What kind of line a block is, from its innermost marked ancestor.
 KIND_OF_TAG = {
-    "h1": "h1", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h5", "h6": "h6", "li": "item", "dt": "item", "dd": "item", "tr": "row", "pre": "pre",
+    "h1": "h1", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h5", "h6": "h6",
+    "li": "item", "dt": "item", "dd": "item", "tr": "row", "pre": "pre",
 }
 SEMANTIC_TAGS = frozenset(("article", "main"))
 SEMANTIC_PROPS = frozenset(("articlebody", "text", "reviewbody", "description"))
@@ -57,7 +59,7 @@ class PageSkeleton:
     time_datetime: str | None = None
 
 
-def _hard_reason(tag: Tag, name: str, attrs: dict, rules: HtmlRules, in_semantic: bool) -> str | None:
+def _hard_reason(name: str, attrs: dict, rules: HtmlRules, in_semantic: bool) -> str | None:
     reason = rules.structure.get(name)
     if reason is not None:
         if name == "header" and in_semantic:
@@ -155,7 +157,7 @@ def walk(root: Tag, rules: HtmlRules, *, hard_cuts: bool = False) -> PageSkeleto
         if name == "br":
             parts.append(LINE_BREAK)
             continue
-        soft = _hard_reason(child, name, attrs, rules, state["semantic"] > 0)
+        soft = _hard_reason(name, attrs, rules, state["semantic"] > 0)
         if soft is None:
             soft = _soft_reason(name, attrs, rules)
         elif hard_cuts:
