@@ -208,6 +208,10 @@ class Detector:
 
     def _line_script(self, entries: list[_Entry]) -> int:
         """The script with most (weighted) letters in a line; kana and Han count as one."""
+        present = {entry[0] for entry in entries}
+        if len(present) == 1:
+            (only,) = present
+            return self._kana if only == self._han else only
         weighted: dict[int, float] = {}
         scripts = self.table.scripts
         for primary, count, _, _ in entries:
