@@ -1,11 +1,14 @@
 """Remove boilerplate lines from plain text, naming a reason for each removal.
 
-A document's text is split into lines (blocks). Each line is judged by, in order:
-cross-document templates (`template`), explicit rules from the vocabularies
+A document's text is split into lines (blocks). Each line is judged, in order, by:
+cross-document templates (`template`); explicit rules from the vocabularies
 (`navigation`, `ui-label`, `copyright`, `caption`, `social`, `timestamp`, `byline`,
-`cookie-notice`), repeats of the title (`repeated-title`), and context (runs of short
-fragments at the top or bottom of the page). The first headline-like line becomes the
-title and leaves the text. This package does not parse HTML (`textwash.html` does).
+`cookie-notice`, `teaser`); the title (the first headline-like line becomes the title and
+leaves the text, later copies go as `repeated-title`); and finally the trained line
+classifier (`model.py`), which sees the whole page — position, word mass around each
+line, neighbours' scores — and drops what a reader would skip (`short-fragment` for a
+line of a few words, `low-content` otherwise). This package does not parse HTML
+(`textwash.html` does) and does not count templates across documents (the run state does).
 """
 
 from __future__ import annotations
@@ -15,17 +18,42 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from textwash.boilerplate.features import PageLines, word_count
+from textwash.boilerplate.model import LineModel, default_model
 from textwash.boilerplate.rules import fold, rule_reason
 from textwash.document import Removal
 
-_WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)]*$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+__all__ = [
+    "BoilerplateResult", "BoilerplateSettings", "LineModel", "line_key", "strip_boilerplate",
+    "word_count",
+]
 
-MAX_TITLE_WORDS = 30
-MAX_TITLE_CHARS = 250
-SHORT_FRAGMENT_WORDS = 3
-MIN_FRAGMENT_RUN = 3
+_SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)]*$")
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•|»)\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateSettings:
+    """The thresholds of this stage (the model's own threshold ships with the model)."""
+
+    max_title_words: int = 30
+    max_title_chars: int = 250
+    #: A model-dropped line of at most this many words is a `short-fragment`.
+    short_fragment_words: int = 3
+    #: A line with this many words ending like a sentence is body text: never a template.
+    body_words: int = 25
+    #: A part of a "Headline | Site name" title with this many words is also the title.
+    min_title_part_words: int = 3
+    #: A title copy followed by at most this many words is a title glued to a caption.
+    max_glued_caption_words: int = 40
+    #: Context rescue: a heading has at most this many words; at most this many in a row.
+    max_heading_words: int = 20
+    max_heading_run: int = 3
+
+
+DEFAULT_SETTINGS = BoilerplateSettings()
 
 
 @dataclass(slots=True)
@@ -41,16 +69,10 @@ def line_key(line: str) -> str:
     return hashlib.blake2b(fold(line).encode("utf-8"), digest_size=8).hexdigest()
 
 
-def word_count(line: str) -> int:
-    """Words in a line; CJK characters count as half a word each (no spaces between)."""
-    cjk = len(_CJK.findall(line))
-    return len(_WORD.findall(line)) + cjk // 2
-
-
-def is_headline_like(line: str) -> bool:
+def is_headline_like(line: str, settings: BoilerplateSettings = DEFAULT_SETTINGS) -> bool:
     """Short enough for a headline and not ending like a sentence."""
     words = word_count(line)
-    if not 2 <= words <= MAX_TITLE_WORDS or len(line) > MAX_TITLE_CHARS:
+    if not 2 <= words <= settings.max_title_words or len(line) > settings.max_title_chars:
         return False
     return not line.rstrip().endswith((".", ",", ";", ":"))
 
@@ -60,87 +82,183 @@ def strip_boilerplate(
     *,
     title: str | None = None,
     template_keys: Collection[str] = frozenset(),
+    model: LineModel | None = None,
+    settings: BoilerplateSettings = DEFAULT_SETTINGS,
 ) -> BoilerplateResult:
     """Judge every line of `text`; return the kept text, the title and the removals.
 
     `title` is a headline already known (from HTML metadata or the input record); when
-    None, the first headline-like line that survives the rules becomes the title.
+    None, the first headline-like line before the body that survives the rules (and is
+    not a fragment the model drops) becomes the title.
     `template_keys` are `line_key`s of lines that recur across the source's documents.
+    `model` defaults to the shipped line classifier.
     """
-    lines = text.split("\n")
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    page, index = PageLines.from_text(text)
+    lines = page.lines
     reasons: dict[int, str] = {}
-    for i in nonblank:
-        line = lines[i].strip()
-        if template_keys and line_key(line) in template_keys and not _is_body(line):
-            reasons[i] = "template"
+    for k, line in enumerate(lines):
+        if template_keys and line_key(line) in template_keys and not _is_body(line, settings):
+            reasons[k] = "template"
             continue
         reason = rule_reason(line)
         if reason:
-            reasons[i] = reason
-    _mark_fragment_runs(lines, nonblank, reasons)
+            reasons[k] = reason
+    rule_hits = [k in reasons for k in range(len(lines))]
+    model = model or default_model()
+    content = model.scores(page, rule_hits) >= model.threshold
+    words = [word_count(line) for line in lines]
 
-    title_index = None
+    title_at = None
     if title is None:
-        for i in nonblank:
-            if i in reasons:
-                continue
-            if is_headline_like(lines[i].strip()):
-                title_index = i
-                title = lines[i].strip()
-            break
+        title_at = _find_title(lines, words, reasons, content, settings)
+        title = lines[title_at] if title_at is not None else None
     if title:
-        _mark_title_repeats(lines, nonblank, reasons, title, title_index)
+        _mark_title_repeats(lines, reasons, title, title_at, settings)
 
-    removed = [Removal(lines[i].strip(), reasons[i]) for i in nonblank if i in reasons]
-    kept = [
-        line for i, line in enumerate(lines) if i not in reasons and i != title_index
+    dropped_by_model = [
+        k for k in range(len(lines)) if k not in reasons and k != title_at and not content[k]
     ]
-    return BoilerplateResult("\n".join(kept), title, removed, len(nonblank))
+    rescued = _rescued_by_context(lines, words, reasons, content, title_at, settings)
+    teaser_after = None
+    for k in range(len(lines)):
+        if reasons.get(k) == "teaser":
+            teaser_after = k
+        elif k in dropped_by_model and k not in rescued:
+            reasons[k] = _model_reason(words[k], teaser_after is not None, settings)
+        elif k not in reasons:
+            teaser_after = None
+
+    removed = [Removal(lines[k], reasons[k]) for k in range(len(lines)) if k in reasons]
+    dropped = {index[k] for k in reasons}
+    if title_at is not None:
+        dropped.add(index[title_at])
+    return BoilerplateResult(_without(text, dropped), title, removed, len(lines))
 
 
-def _is_body(line: str) -> bool:
-    return word_count(line) >= 25 and bool(_SENTENCE_END.search(line))
+def _find_title(
+    lines: list[str],
+    words: list[int],
+    reasons: dict[int, str],
+    content: np.ndarray,
+    settings: BoilerplateSettings,
+) -> int | None:
+    for k, line in enumerate(lines):
+        if k in reasons:
+            continue
+        if not content[k] and words[k] <= settings.short_fragment_words:
+            continue  # a menu item above the headline
+        return k if is_headline_like(line, settings) else None
+    return None
 
 
-def _mark_fragment_runs(lines: list[str], nonblank: list[int], reasons: dict[int, str]) -> None:
-    """Runs of very short lines at the top or bottom of a page are navigation."""
+def _rescued_by_context(
+    lines: list[str],
+    words: list[int],
+    reasons: dict[int, str],
+    content: np.ndarray,
+    title_at: int | None,
+    settings: BoilerplateSettings,
+) -> set[int]:
+    """Lines the model dropped that their neighbours show to be part of the article.
 
-    def is_fragment(i: int) -> bool:
-        line = lines[i].strip()
-        return word_count(line) <= SHORT_FRAGMENT_WORDS and not _SENTENCE_END.search(line)
+    As in jusText's context pass: a short run of headings directly between the title or a
+    body paragraph and a body paragraph is a section heading (or the sub-headlines under
+    the title); a prose paragraph next to a body paragraph is body.
+    """
+    n = len(lines)
 
-    for ordered in (nonblank, list(reversed(nonblank))):
-        run: list[int] = []
-        for i in ordered:
-            if i in reasons:
-                continue
-            if not is_fragment(i):
-                break
-            run.append(i)
-        if len(run) >= MIN_FRAGMENT_RUN:
-            for i in run:
-                reasons[i] = "short-fragment"
+    def kept_body(k: int) -> bool:
+        return (0 <= k < n and k not in reasons and bool(content[k])
+                and _is_body(lines[k], settings))
+
+    def dropped(k: int) -> bool:
+        return k not in reasons and k != title_at and not content[k]
+
+    rescued: set[int] = set()
+    for k in range(n):
+        if dropped(k) and _is_body(lines[k], settings) and (kept_body(k - 1) or kept_body(k + 1)):
+            rescued.add(k)
+    k = 0
+    while k < n:
+        if not (dropped(k) and _is_heading(lines[k], words[k], settings)):
+            k += 1
+            continue
+        end = k
+        while end + 1 < n and dropped(end + 1) and _is_heading(lines[end + 1], words[end + 1],
+                                                                 settings):
+            end += 1
+        above_ok = k - 1 == title_at or kept_body(k - 1) or (k - 1) in rescued
+        below_ok = kept_body(end + 1) or (end + 1) in rescued
+        if end - k < settings.max_heading_run and above_ok and below_ok:
+            rescued.update(range(k, end + 1))
+        k = end + 1
+    return rescued
+
+
+def _is_heading(line: str, words: int, settings: BoilerplateSettings) -> bool:
+    return 1 <= words <= settings.max_heading_words and not line.endswith((".", ",", ";"))
+
+
+def _model_reason(words: int, under_teaser_heading: bool, settings: BoilerplateSettings) -> str:
+    """Name a model-decided removal by what the line looks like and where it sits."""
+    if under_teaser_heading:
+        return "teaser"
+    return "short-fragment" if words <= settings.short_fragment_words else "low-content"
+
+
+def _without(text: str, dropped: set[int]) -> str:
+    """`text` without the dropped lines, and without the blank lines they leave behind."""
+    out: list[str] = []
+    for i, line in enumerate(text.split("\n")):
+        if i in dropped:
+            continue
+        if not line.strip() and (not out or not out[-1].strip()):
+            continue
+        out.append(line)
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out)
+
+
+def _is_body(line: str, settings: BoilerplateSettings) -> bool:
+    return word_count(line) >= settings.body_words and bool(_SENTENCE_END.search(line))
+
+
+def title_forms(title: str, settings: BoilerplateSettings = DEFAULT_SETTINGS) -> set[str]:
+    """The folded title and, for "Headline | Site" titles, each long enough part."""
+    forms = {fold(title)}
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) > 1:
+        forms.update(
+            fold(part) for part in parts if word_count(part) >= settings.min_title_part_words
+        )
+    forms.discard("")
+    return forms
 
 
 def _mark_title_repeats(
     lines: list[str],
-    nonblank: list[int],
     reasons: dict[int, str],
     title: str,
-    title_index: int | None,
+    title_at: int | None,
+    settings: BoilerplateSettings,
 ) -> None:
-    """Later verbatim copies of the title, alone or glued to a caption, are removed."""
-    folded_title = fold(title)
-    if not folded_title:
+    """Later verbatim copies of the title, alone or glued to a caption, are removed.
+
+    A title glued to a caption is named for the title even when a caption rule matched.
+    """
+    forms = title_forms(title, settings)
+    if not forms:
         return
-    for i in nonblank:
-        if i == title_index:
+    for k, line in enumerate(lines):
+        if k == title_at or reasons.get(k, "caption") != "caption":
             continue
-        folded = fold(lines[i])
-        if folded == folded_title:
-            reasons[i] = "repeated-title"
-        elif folded.startswith(folded_title) and i not in reasons and not _is_body(
-            lines[i][len(title):]
-        ):
-            reasons[i] = "repeated-title"
+        folded = fold(line)
+        if folded in forms:
+            reasons[k] = "repeated-title"
+            continue
+        for form in forms:
+            rest = folded[len(form):]
+            if folded.startswith(form) and word_count(rest) <= settings.max_glued_caption_words:
+                reasons[k] = "repeated-title"
+                break

@@ -1,0 +1,113 @@
+"""strip_boilerplate: rules, title, templates and the line classifier working together."""
+
+from __future__ import annotations
+
+from textwash.boilerplate import line_key, strip_boilerplate, title_forms
+
+PARAGRAPHS = [
+    "The city council approved the new transport budget on Tuesday after a debate that "
+    "lasted most of the afternoon, with several members asking for more money for buses.",
+    "Supporters said the plan would cut journey times across the northern districts, "
+    "while critics warned that the cost of the new tram line had been underestimated.",
+    "The mayor said the budget would be reviewed again in the spring, when the first "
+    "figures on passenger numbers and ticket revenue for the year are expected to arrive.",
+    "Local business groups welcomed the decision and said that better connections would "
+    "help shops and restaurants in the city centre recover after a difficult few years.",
+]
+NAVIGATION = ["Home", "News", "Sport", "Weather", "Contact"]
+HEADLINE = "Council approves transport budget after long debate"
+
+
+def page(*blocks: str) -> str:
+    return "\n\n".join(blocks)
+
+
+def reasons(result) -> list[tuple[str, str]]:
+    return [(r.reason, r.text) for r in result.removed]
+
+
+def test_first_headline_like_line_becomes_the_title_and_leaves_the_text():
+    result = strip_boilerplate(page(HEADLINE, *PARAGRAPHS))
+    assert result.title == HEADLINE
+    assert HEADLINE not in result.text
+    assert result.text.split("\n\n") == PARAGRAPHS
+    assert result.removed == []
+
+
+def test_a_given_title_is_kept_and_its_copies_in_the_text_are_removed():
+    result = strip_boilerplate(page(HEADLINE, *PARAGRAPHS), title=HEADLINE)
+    assert result.title == HEADLINE
+    assert reasons(result) == [("repeated-title", HEADLINE)]
+
+
+def test_title_repeats_alone_glued_to_a_caption_or_with_a_site_suffix_are_removed():
+    glued = f"{HEADLINE} The mayor speaks to reporters outside the town hall"
+    result = strip_boilerplate(
+        page(f"{HEADLINE} | City Gazette", PARAGRAPHS[0], HEADLINE, PARAGRAPHS[1], glued,
+             *PARAGRAPHS[2:])
+    )
+    assert result.title == f"{HEADLINE} | City Gazette"
+    assert reasons(result) == [("repeated-title", HEADLINE), ("repeated-title", glued)]
+
+
+def test_title_forms_split_off_the_site_name():
+    assert title_forms("Council approves budget | The City Gazette") == {
+        "council approves budget | the city gazette", "council approves budget",
+        "the city gazette",
+    }
+    assert title_forms("Budget - Gazette") == {"budget - gazette"}
+
+
+def test_explicit_rules_name_their_reason_and_keep_the_article():
+    text = page(
+        "본문 바로가기", "Text Size", HEADLINE, PARAGRAPHS[0], "Photo by: Jane Doe/Agency",
+        *PARAGRAPHS[1:], "© 2024 City Gazette. All rights reserved.", "Join us on social!",
+    )
+    result = strip_boilerplate(text)
+    assert reasons(result) == [
+        ("navigation", "본문 바로가기"),
+        ("ui-label", "Text Size"),
+        ("caption", "Photo by: Jane Doe/Agency"),
+        ("copyright", "© 2024 City Gazette. All rights reserved."),
+        ("social", "Join us on social!"),
+    ]
+    assert result.title == HEADLINE
+    assert result.text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_navigation_menu_above_the_article_goes_and_section_headings_stay():
+    text = page(
+        "\n".join(NAVIGATION), HEADLINE, PARAGRAPHS[0], PARAGRAPHS[1], "What happens next",
+        PARAGRAPHS[2], PARAGRAPHS[3],
+    )
+    result = strip_boilerplate(text)
+    assert reasons(result) == [("navigation", "Home")] + [
+        ("short-fragment", item) for item in NAVIGATION[1:]
+    ]
+    assert result.title == HEADLINE
+    assert "What happens next" in result.text.split("\n\n")
+    for paragraph in PARAGRAPHS:
+        assert paragraph in result.text
+
+
+def test_template_lines_of_the_source_are_removed_but_never_body_paragraphs():
+    banner = "Subscribe to the City Gazette newsletter for a weekly digest"
+    keys = {line_key(banner), line_key(PARAGRAPHS[1])}
+    result = strip_boilerplate(page(HEADLINE, banner, *PARAGRAPHS), template_keys=keys)
+    assert reasons(result) == [("template", banner)]
+    assert PARAGRAPHS[1] in result.text
+
+
+def test_every_removal_has_a_reason_and_line_counts_add_up():
+    text = page("\n".join(NAVIGATION), HEADLINE, *PARAGRAPHS, "Share", "Privacy Policy")
+    result = strip_boilerplate(text)
+    assert result.lines_in == len(NAVIGATION) + 1 + len(PARAGRAPHS) + 2
+    kept = [line for line in result.text.split("\n") if line.strip()]
+    assert len(kept) + len(result.removed) + 1 == result.lines_in  # + the title
+    assert all(r.reason for r in result.removed)
+
+
+def test_empty_and_blank_text_pass_through():
+    assert strip_boilerplate("").text == ""
+    result = strip_boilerplate("\n \n")
+    assert result.removed == [] and result.title is None and result.lines_in == 0

@@ -1,0 +1,113 @@
+"""The line classifier: features, numpy tree evaluation, the shipped model file."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from textwash.boilerplate.features import (
+    FEATURE_NAMES,
+    NEIGHBOUR_FEATURES,
+    SECOND_PASS_NAMES,
+    PageLines,
+    neighbour_features,
+    page_features,
+)
+from textwash.boilerplate.model import MODEL_FILE, Forest, LineModel, default_model
+
+PARAGRAPH = (
+    "The council approved the new budget on Tuesday after a long debate about the cost of "
+    "public transport, and the mayor said the plan would be reviewed again in the spring."
+)
+
+
+def column(name: str, rows: np.ndarray) -> list[float]:
+    return rows[:, FEATURE_NAMES.index(name)].tolist()
+
+
+def page_of(text: str) -> PageLines:
+    page, _ = PageLines.from_text(text)
+    return page
+
+
+def test_page_lines_keep_blank_line_layout():
+    page, index = PageLines.from_text("Home\nNews\n\n  Body text here.  \n")
+    assert page.lines == ["Home", "News", "Body text here."]
+    assert index == [0, 1, 3]
+    assert page.blank_before == [True, False, True]
+    assert page.blank_after == [False, True, True]
+
+
+def test_context_features_see_word_mass_and_distance_to_long_lines():
+    page = page_of(f"Home\nNews\nSport\n\n{PARAGRAPH}\n\nA heading\n\n{PARAGRAPH}")
+    rows = page_features(page, [False] * 6)
+    assert rows.shape == (6, len(FEATURE_NAMES))
+    assert column("words", rows)[:3] == [1, 1, 1]
+    assert column("dist_long_below", rows)[:4] == [3, 2, 1, 2]
+    assert column("between_long", rows) == [0, 0, 0, 0, 1, 0]
+    assert column("short_run", rows)[:3] == [3, 3, 3]
+    assert column("block_lines", rows)[:3] == [3, 3, 3]
+    assert column("dup_in_page", rows)[3] == 2
+
+
+def test_neighbour_features_add_scores_of_the_lines_around():
+    first = page_features(page_of(f"a b\n{PARAGRAPH}\nc d"), [False] * 3)
+    rows = neighbour_features(first, np.array([0.1, 0.9, 0.2], dtype=np.float32))
+    assert rows.shape == (3, len(SECOND_PASS_NAMES))
+    start = len(FEATURE_NAMES)
+    assert rows[1, start + NEIGHBOUR_FEATURES.index("p_prev")] == pytest.approx(0.1)
+    assert rows[1, start + NEIGHBOUR_FEATURES.index("p_next")] == pytest.approx(0.2)
+    assert rows[0, start + NEIGHBOUR_FEATURES.index("p_long_below")] == pytest.approx(0.9)
+
+
+def small_dump() -> dict:
+    """Two trees as LightGBM's dump_model() writes them."""
+    return {"tree_info": [
+        {"tree_structure": {
+            "split_feature": 0, "threshold": 2.5, "decision_type": "<=",
+            "left_child": {"leaf_value": -1.0},
+            "right_child": {
+                "split_feature": 1, "threshold": 0.5, "decision_type": "<=",
+                "left_child": {"leaf_value": 0.5}, "right_child": {"leaf_value": 2.0},
+            },
+        }},
+        {"tree_structure": {"leaf_value": 0.25}},
+    ]}
+
+
+def test_forest_walks_lightgbm_trees_like_lightgbm():
+    forest = Forest.from_lightgbm_dump(small_dump())
+    x = np.array([[1.0, 9.0], [2.5, 9.0], [3.0, 0.0], [3.0, 0.5], [3.0, 0.6]])
+    assert forest.raw_score(x).tolist() == [-0.75, -0.75, 0.75, 0.75, 2.25]
+    assert forest.depth == 2
+
+
+def test_forest_rejects_splits_it_cannot_evaluate():
+    dump = small_dump()
+    dump["tree_info"][0]["tree_structure"]["decision_type"] = "=="
+    with pytest.raises(ValueError, match="unsupported split"):
+        Forest.from_lightgbm_dump(dump)
+
+
+def test_line_model_round_trips_through_its_file(tmp_path):
+    forest = Forest.from_lightgbm_dump(small_dump())
+    model = LineModel(forest, forest, 0.4, {123: 5, 2**64 - 1: 2})
+    path = tmp_path / "m.npz"
+    model.save(path)
+    loaded = LineModel.load(path)
+    x = np.random.default_rng(0).uniform(0, 4, size=(20, 2))
+    assert np.array_equal(loaded.first.raw_score(x), forest.raw_score(x))
+    assert loaded.threshold == pytest.approx(0.4)
+    assert loaded.site_counts == {123: 5, 2**64 - 1: 2}
+
+
+def test_shipped_model_is_small_and_matches_the_features():
+    from importlib import resources
+
+    resource = resources.files("textwash.models").joinpath(MODEL_FILE)
+    assert resource.is_file()
+    assert len(resource.read_bytes()) < 2 * 1024 * 1024
+    model = default_model()
+    assert model.first.feature.max() < len(FEATURE_NAMES)
+    assert model.second.feature.max() < len(SECOND_PASS_NAMES)
+    assert 0 < model.threshold < 1

@@ -1,0 +1,295 @@
+"""Numeric features of a page's lines for the boilerplate line classifier.
+
+`page_features` turns a page (its non-blank lines plus layout and rule signals) into one
+row of numbers per line: what the line looks like (length, punctuation, stopwords, …)
+and where it sits (position, word mass around it, distance to the nearest long line, runs
+of short lines, …). `neighbour_features` adds, for the second pass, the first pass's
+predictions around each line (jusText-style context smoothing, learnt instead of
+hand-tuned). The training script and the runtime share this module, so the two can never
+disagree. It makes no decision and knows nothing about the model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from textwash.boilerplate.rules import fold, stopwords
+
+_WORD = re.compile(r"\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_DIGIT = re.compile(r"\d")
+_PUNCT = re.compile(r"[^\w\s]")
+_SEPARATOR = re.compile(r"[|·•»›/>]")
+_URL = re.compile(r"https?://|www\.|\S@\S+\.\w")
+_BULLET = re.compile(r"^(?:[-*•·▪►–—]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
+_SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)\]]*$")
+
+#: Characters of a line looked at for character-class ratios (long lines are prose anyway).
+SAMPLE_CHARS = 200
+#: Tokens of a line looked at for stopword and capitalisation ratios.
+SAMPLE_TOKENS = 40
+#: A line of at least this many words is "long" (body text, for distances and runs).
+LONG_LINE_WORDS = 15
+#: A line of at most this many words is "short" (for runs of short lines).
+SHORT_LINE_WORDS = 4
+#: Distances and counts are capped here so that page size does not dominate.
+CAP = 100
+
+LINE_FEATURES = (
+    "words", "log_chars", "mean_token_len", "digit_frac", "punct_frac", "upper_initial_frac",
+    "stopword_frac", "ends_sentence", "ends_colon", "starts_bullet", "separators",
+    "has_url", "dup_in_page", "rule_hit", "corpus_df", "blank_before", "blank_after",
+    "commas_per_word", "headline_like", "first_line_overlap",
+)
+CONTEXT_FEATURES = (
+    "rel_pos", "index", "from_end", "log_lines", "log_page_words", "words_before_frac",
+    "words_after_frac", "prev_words", "next_words", "prev2_words", "next2_words",
+    "window3_words", "window10_words", "dist_long_above", "dist_long_below", "between_long",
+    "short_run", "block_lines", "pos_in_block", "long_words_frac", "words_vs_max",
+    "long_lines", "window3_sentences", "window2_stopword_frac", "window5_long_lines",
+)
+NEIGHBOUR_FEATURES = (
+    "p", "p_prev", "p_next", "p_prev2", "p_next2", "p_window3", "p_window8",
+    "p_window5_by_words", "p_page", "p_page_by_words", "p_long_above", "p_long_below",
+    "p_max_prev3", "p_max_next3",
+)
+FEATURE_NAMES = LINE_FEATURES + CONTEXT_FEATURES
+SECOND_PASS_NAMES = FEATURE_NAMES + NEIGHBOUR_FEATURES
+
+
+@dataclass(frozen=True, slots=True)
+class PageLines:
+    """A page as the classifier sees it: non-blank lines and the layout around them."""
+
+    lines: list[str]
+    blank_before: list[bool]
+    blank_after: list[bool]
+
+    @classmethod
+    def from_text(cls, text: str) -> tuple[PageLines, list[int]]:
+        """The page of `text` and, for each of its lines, the index in `text.split("\\n")`."""
+        raw = text.split("\n")
+        index = [i for i, line in enumerate(raw) if line.strip()]
+        lines = [raw[i].strip() for i in index]
+        before = [i == 0 or not raw[i - 1].strip() for i in index]
+        after = [i == len(raw) - 1 or not raw[i + 1].strip() for i in index]
+        return cls(lines, before, after), index
+
+
+def word_count(line: str) -> int:
+    """Words in a line; CJK characters count as half a word each (no spaces between)."""
+    return len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2
+
+
+def _quick_words(line: str) -> int:
+    """`word_count` approximated by whitespace splitting (cheap on long lines)."""
+    words = len(line.split())
+    return words if line.isascii() else words + len(_CJK.findall(line)) // 2
+
+
+def page_features(
+    page: PageLines,
+    rule_hits: Sequence[bool],
+    corpus_df: Sequence[int] | None = None,
+) -> np.ndarray:
+    """One row of `FEATURE_NAMES` per line of `page` (float32)."""
+    n = len(page.lines)
+    if n == 0:
+        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+    columns: list[tuple[float, ...]] = []
+    folded = [fold(line) for line in page.lines]
+    counts = Counter(folded)
+    stop = stopwords()
+    first_tokens = set(_WORD.findall(page.lines[0][:SAMPLE_CHARS].lower()))
+    for i, line in enumerate(page.lines):
+        sample = line[:SAMPLE_CHARS]
+        tokens = _WORD.findall(sample)
+        lower = _WORD.findall(sample.lower())
+        ntok = len(tokens) or 1
+        nchar = len(sample)
+        words = _quick_words(line)
+        initials = "".join([t[0] for t in tokens])
+        ends_sentence = _SENTENCE_END.search(line) is not None
+        columns.append((
+            words,
+            len(line),
+            sum(map(len, tokens)) / ntok,
+            len(_DIGIT.findall(sample)) / nchar,
+            len(_PUNCT.findall(sample)) / nchar,
+            sum(map(str.isupper, initials)) / ntok,
+            sum(map(stop.__contains__, lower)) / ntok,
+            ends_sentence,
+            line.endswith(":"),
+            _BULLET.match(line) is not None,
+            len(_SEPARATOR.findall(sample)),
+            _URL.search(sample) is not None,
+            counts[folded[i]],
+            rule_hits[i],
+            corpus_df[i] if corpus_df is not None else 0,
+            page.blank_before[i],
+            page.blank_after[i],
+            line.count(",") / max(words, 1),
+            2 <= words <= 30 and not ends_sentence,
+            len(first_tokens.intersection(lower)) / max(len(first_tokens), 1) if i else 1.0,
+        ))
+    rows = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
+    line_part = np.array(columns, dtype=np.float32)
+    line_part[:, 1] = np.log1p(line_part[:, 1])
+    line_part[:, 14] = np.log1p(line_part[:, 14])
+    rows[:, :len(LINE_FEATURES)] = line_part
+    rows[:, len(LINE_FEATURES):] = _context(line_part[:, 0], line_part, page)
+    return rows
+
+
+def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray:
+    n = len(words)
+    out = np.zeros((n, len(CONTEXT_FEATURES)), dtype=np.float32)
+    idx = np.arange(n, dtype=np.float32)
+    total = float(words.sum()) or 1.0
+    csum = np.concatenate(([0.0], np.cumsum(words)))
+    long = words >= LONG_LINE_WORDS
+    sentences = rows[:, LINE_FEATURES.index("ends_sentence")]
+    stop = rows[:, LINE_FEATURES.index("stopword_frac")]
+    out[:, 0] = idx / max(n - 1, 1)
+    out[:, 1] = np.minimum(idx, CAP)
+    out[:, 2] = np.minimum(n - 1 - idx, CAP)
+    out[:, 3] = np.log1p(n)
+    out[:, 4] = np.log1p(total)
+    out[:, 5] = csum[:-1] / total
+    out[:, 6] = (total - csum[1:]) / total
+    padded = np.concatenate(([0.0, 0.0], words, [0.0, 0.0]))
+    out[:, 7] = padded[1:-3]
+    out[:, 8] = padded[3:-1]
+    out[:, 9] = padded[0:-4]
+    out[:, 10] = padded[4:]
+    out[:, 11] = _window_sum(words, 3) - words
+    out[:, 12] = _window_sum(words, 10) - words
+    above, below = _distance_to(long)
+    out[:, 13] = above
+    out[:, 14] = below
+    out[:, 15] = (above < CAP) & (below < CAP)
+    out[:, 16] = _run_lengths(words <= SHORT_LINE_WORDS)
+    block_lines, pos_in_block = _blocks(page)
+    out[:, 17] = block_lines
+    out[:, 18] = pos_in_block
+    out[:, 19] = float(words[long].sum()) / total
+    out[:, 20] = words / max(float(words.max()), 1.0)
+    out[:, 21] = np.log1p(long.sum())
+    out[:, 22] = _window_sum(sentences, 3) - sentences
+    weights = np.maximum(words, 1.0)
+    out[:, 23] = _window_sum(stop * weights, 2) / _window_sum(weights, 2)
+    out[:, 24] = _window_sum(long.astype(np.float32), 5)
+    return out
+
+
+def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """`first` (rows of `FEATURE_NAMES`) extended by `NEIGHBOUR_FEATURES` of predictions `p`."""
+    n = len(p)
+    out = np.zeros((n, len(NEIGHBOUR_FEATURES)), dtype=np.float32)
+    if n == 0:
+        return np.hstack([first, out])
+    words = first[:, 0]
+    weights = np.maximum(words, 1.0)
+    padded = np.concatenate(([0.5, 0.5], p, [0.5, 0.5]))
+    out[:, 0] = p
+    out[:, 1] = padded[1:-3]
+    out[:, 2] = padded[3:-1]
+    out[:, 3] = padded[0:-4]
+    out[:, 4] = padded[4:]
+    out[:, 5] = (_window_sum(p, 3) - p) / np.maximum(_window_sum(np.ones(n), 3) - 1, 1)
+    out[:, 6] = (_window_sum(p, 8) - p) / np.maximum(_window_sum(np.ones(n), 8) - 1, 1)
+    out[:, 7] = _window_sum(p * weights, 5) / _window_sum(weights, 5)
+    out[:, 8] = p.mean()
+    out[:, 9] = float((p * weights).sum() / weights.sum())
+    long = words >= LONG_LINE_WORDS
+    out[:, 10] = _value_of_nearest(long, p, above=True)
+    out[:, 11] = _value_of_nearest(long, p, above=False)
+    low = np.concatenate(([0.0] * 3, p, [0.0] * 3))
+    out[:, 12] = np.max(np.stack([low[k:k + n] for k in range(3)]), axis=0)
+    out[:, 13] = np.max(np.stack([low[k + 4:k + 4 + n] for k in range(3)]), axis=0)
+    return np.hstack([first, out])
+
+
+def _window_sum(values: np.ndarray, radius: int) -> np.ndarray:
+    """Sum of values[i - radius : i + radius + 1] for each i (clipped at the page edges)."""
+    lo, hi = _window_bounds(len(values), radius)
+    csum = np.zeros(len(values) + 1, dtype=np.float64)
+    np.cumsum(values, out=csum[1:])
+    return (csum[hi] - csum[lo]).astype(np.float32)
+
+
+@lru_cache(maxsize=4096)
+def _window_bounds(n: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
+    at = np.arange(n)
+    return np.maximum(at - radius, 0), np.minimum(at + radius + 1, n)
+
+
+def _distance_to(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lines to the nearest True strictly above and strictly below each line (CAP if none)."""
+    n = len(mask)
+    above = np.full(n, CAP, dtype=np.float32)
+    below = np.full(n, CAP, dtype=np.float32)
+    last = None
+    for i in range(n):
+        if last is not None:
+            above[i] = min(i - last, CAP)
+        if mask[i]:
+            last = i
+    last = None
+    for i in range(n - 1, -1, -1):
+        if last is not None:
+            below[i] = min(last - i, CAP)
+        if mask[i]:
+            last = i
+    return above, below
+
+
+def _value_of_nearest(mask: np.ndarray, values: np.ndarray, *, above: bool) -> np.ndarray:
+    """values at the nearest True of `mask` above (or below) each line; 0.5 if none."""
+    n = len(mask)
+    out = np.full(n, 0.5, dtype=np.float32)
+    order = range(n) if above else range(n - 1, -1, -1)
+    current = None
+    for i in order:
+        if current is not None:
+            out[i] = current
+        if mask[i]:
+            current = values[i]
+    return out
+
+
+def _run_lengths(mask: np.ndarray) -> np.ndarray:
+    """For each True, the length of the run of consecutive Trues it belongs to; else 0."""
+    n = len(mask)
+    out = np.zeros(n, dtype=np.float32)
+    i = 0
+    while i < n:
+        if not mask[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and mask[j]:
+            j += 1
+        out[i:j] = min(j - i, CAP)
+        i = j
+    return out
+
+
+def _blocks(page: PageLines) -> tuple[np.ndarray, np.ndarray]:
+    """Lines of the blank-line-delimited block each line is in, and its place in that block."""
+    n = len(page.lines)
+    size = np.zeros(n, dtype=np.float32)
+    pos = np.zeros(n, dtype=np.float32)
+    start = 0
+    for i in range(n):
+        if i == n - 1 or page.blank_after[i]:
+            size[start:i + 1] = min(i + 1 - start, CAP)
+            pos[start:i + 1] = np.arange(i + 1 - start)
+            start = i + 1
+    return size, np.minimum(pos, CAP)

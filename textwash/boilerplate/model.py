@@ -1,0 +1,192 @@
+"""The shipped line classifier: gradient-boosted trees evaluated with numpy.
+
+A `LineModel` holds two tree ensembles (trained offline by `scripts/train_boilerplate.py`
+with LightGBM and exported to `textwash/models/boilerplate.npz`): the first pass scores
+each line from `features.FEATURE_NAMES`, the second rescored it from the same features
+plus its neighbours' first-pass scores. It also carries a table of how many distinct
+sites of the training corpus contain a line (generic boilerplate such as "Skip to
+content" recurs across sites). This module only scores lines; deciding and naming reasons
+is `textwash.boilerplate`'s job. No training framework is needed at runtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from io import BytesIO
+from typing import Any
+
+import numpy as np
+
+from textwash.boilerplate.features import (
+    FEATURE_NAMES,
+    SECOND_PASS_NAMES,
+    PageLines,
+    neighbour_features,
+    page_features,
+)
+from textwash.boilerplate.rules import fold
+
+MODEL_FILE = "boilerplate.npz"
+
+
+def line_hash(line: str) -> int:
+    """A stable 64-bit hash of a line's comparison form."""
+    digest = hashlib.blake2b(fold(line).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
+
+
+@dataclass(frozen=True, slots=True)
+class Forest:
+    """Trees flattened into arrays; the children of node k are child[k] and child[k] + 1.
+
+    A leaf points to itself with an infinite threshold, so every tree can be walked the
+    same number of steps (`depth`) in lockstep for all lines at once.
+    """
+
+    feature: np.ndarray  # int32, per node
+    threshold: np.ndarray  # float64, per node: go right when x > threshold
+    child: np.ndarray  # int32, per node
+    value: np.ndarray  # float64, per node (leaf output, 0 for inner nodes)
+    roots: np.ndarray  # int32, per tree
+    depth: int
+
+    def raw_score(self, x: np.ndarray) -> np.ndarray:
+        n, width = x.shape
+        flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
+        offsets = (np.arange(n, dtype=np.int64) * width)[:, None]
+        node = np.broadcast_to(self.roots, (n, len(self.roots))).astype(np.int64)
+        for _ in range(self.depth):
+            go_right = flat[offsets + self.feature[node]] > self.threshold[node]
+            node = self.child[node] + go_right
+        return self.value[node].sum(axis=1)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Probability that each row is main content."""
+        return 1.0 / (1.0 + np.exp(-self.raw_score(x)))
+
+    @classmethod
+    def from_lightgbm_dump(cls, dump: dict[str, Any]) -> Forest:
+        """Flatten `Booster.dump_model()` (numerical splits only, no missing values)."""
+        feature: list[int] = []
+        threshold: list[float] = []
+        child: list[int] = []
+        value: list[float] = []
+        roots: list[int] = []
+        depth = 0
+
+        def alloc(k: int) -> int:
+            start = len(feature)
+            feature.extend([0] * k)
+            threshold.extend([np.inf] * k)
+            child.extend([0] * k)
+            value.extend([0.0] * k)
+            return start
+
+        for info in dump["tree_info"]:
+            root = alloc(1)
+            roots.append(root)
+            queue = [(info["tree_structure"], root, 0)]
+            while queue:
+                node, slot, level = queue.pop()
+                depth = max(depth, level)
+                if "leaf_value" in node:
+                    child[slot] = slot
+                    value[slot] = node["leaf_value"]
+                    continue
+                if node["decision_type"] != "<=":
+                    raise ValueError(f"unsupported split {node['decision_type']!r}")
+                left = alloc(2)
+                feature[slot] = node["split_feature"]
+                threshold[slot] = float(node["threshold"])
+                child[slot] = left
+                queue.append((node["left_child"], left, level + 1))
+                queue.append((node["right_child"], left + 1, level + 1))
+        return cls(
+            np.array(feature, dtype=np.int64), np.array(threshold, dtype=np.float64),
+            np.array(child, dtype=np.int64), np.array(value, dtype=np.float64),
+            np.array(roots, dtype=np.int64), depth,
+        )
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}_feature": self.feature.astype(np.int16),
+            f"{prefix}_threshold": self.threshold,
+            f"{prefix}_child": self.child.astype(np.int32),
+            f"{prefix}_value": self.value.astype(np.float32),
+            f"{prefix}_roots": self.roots.astype(np.int32),
+            f"{prefix}_depth": np.array(self.depth),
+        }
+
+    @classmethod
+    def from_arrays(cls, data: Any, prefix: str) -> Forest:
+        return cls(
+            data[f"{prefix}_feature"].astype(np.int64),
+            data[f"{prefix}_threshold"].astype(np.float64),
+            data[f"{prefix}_child"].astype(np.int64),
+            data[f"{prefix}_value"].astype(np.float64),
+            data[f"{prefix}_roots"].astype(np.int64),
+            int(data[f"{prefix}_depth"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LineModel:
+    """Two passes of trees, a decision threshold and the cross-site line table."""
+
+    first: Forest
+    second: Forest
+    threshold: float
+    site_counts: dict[int, int]
+
+    def corpus_df(self, lines: list[str]) -> list[int]:
+        """For each line, how many training sites contain it (0 when unknown)."""
+        if not self.site_counts:
+            return [0] * len(lines)
+        get = self.site_counts.get
+        return [get(line_hash(line), 0) for line in lines]
+
+    def scores(self, page: PageLines, rule_hits: list[bool]) -> np.ndarray:
+        """Probability that each line of `page` is main content."""
+        if not page.lines:
+            return np.zeros(0)
+        first = page_features(page, rule_hits, self.corpus_df(page.lines))
+        p = self.first.predict(first)
+        return self.second.predict(neighbour_features(first, p.astype(np.float32)))
+
+    def save(self, path: Any) -> None:
+        keys = np.array(sorted(self.site_counts), dtype=np.uint64)
+        counts = np.array([self.site_counts[int(k)] for k in keys], dtype=np.uint16)
+        np.savez_compressed(
+            path,
+            feature_names=np.array(FEATURE_NAMES),
+            second_pass_names=np.array(SECOND_PASS_NAMES),
+            threshold=np.array(self.threshold),
+            line_keys=keys,
+            line_sites=counts,
+            **self.first.arrays("first"),
+            **self.second.arrays("second"),
+        )
+
+    @classmethod
+    def load(cls, source: Any) -> LineModel:
+        with np.load(source) as data:
+            if tuple(data["feature_names"]) != FEATURE_NAMES or tuple(
+                data["second_pass_names"]
+            ) != SECOND_PASS_NAMES:
+                raise ValueError("model was trained on other features; retrain it")
+            counts = dict(zip(data["line_keys"].tolist(), data["line_sites"].tolist(),
+                              strict=True))
+            return cls(
+                Forest.from_arrays(data, "first"), Forest.from_arrays(data, "second"),
+                float(data["threshold"]), counts,
+            )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> LineModel:
+    """The shipped model (`textwash/models/boilerplate.npz`)."""
+    resource = resources.files("textwash.models").joinpath(MODEL_FILE)
+    return LineModel.load(BytesIO(resource.read_bytes()))
