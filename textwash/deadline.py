@@ -63,10 +63,15 @@ class _Watchdog:
         return next(self.tokens)
 
     def arm(self, token: int, seconds: float) -> None:
+        due = time.monotonic() + seconds
         with self.cond:
             self.armed[token] = threading.get_ident()
-            heapq.heappush(self.heap, (time.monotonic() + seconds, token))
-            self.cond.notify()
+            # Wake the watchdog only if it sleeps past this deadline: waking it for every
+            # document would hand the GIL over once per document.
+            wake = not self.heap or due < self.heap[0][0]
+            heapq.heappush(self.heap, (due, token))
+            if wake:
+                self.cond.notify()
 
     def disarm(self, token: int) -> bool:
         """Forget a deadline; True when it had already fired."""

@@ -521,16 +521,15 @@ def _jsonl_stream(
 ) -> Iterator[RawRecord | RecordFailure]:
     line_no = 0
     while True:
-        line = stream.readline(max_line_bytes + 1)
-        if not line:
+        line = _read_line(stream, max_line_bytes)
+        if line is None:
             return
         line_no += 1
         index = line_no - 1
-        if len(line) > max_line_bytes and not line.endswith(b"\n"):
-            skipped = len(line) + _skip_rest_of_line(stream)
+        if isinstance(line, int):
             yield RecordFailure(
                 item.path, index, line_no, "line-too-long",
-                f"line of {skipped} bytes exceeds the limit of {max_line_bytes}; not read",
+                f"line of {line} bytes exceeds the limit of {max_line_bytes}; not read",
             )
             continue
         if line_no == 1 and line.startswith(b"\xef\xbb\xbf"):
@@ -543,13 +542,31 @@ def _jsonl_stream(
             yield RecordFailure(item.path, index, line_no, exc.reason, str(exc))
 
 
-def _skip_rest_of_line(stream: io.BufferedReader) -> int:
-    skipped = 0
+def _read_line(stream: io.BufferedReader, max_bytes: int) -> bytes | int | None:
+    """The next line (with its newline); None at the end of the stream.
+
+    A line longer than `max_bytes` is skipped and only its length returned: at most
+    `max_bytes` plus one chunk of it is ever in memory.
+    """
+    pieces: list[bytes] = []
+    length = 0
+    too_long = False
     while True:
-        chunk = stream.readline(_READ_CHUNK)
-        skipped += len(chunk)
-        if not chunk or chunk.endswith(b"\n"):
-            return skipped
+        piece = stream.readline(_READ_CHUNK)
+        if not piece:
+            break
+        length += len(piece)
+        if not too_long:
+            if length > max_bytes:
+                too_long = True
+                pieces.clear()
+            else:
+                pieces.append(piece)
+        if piece.endswith(b"\n"):
+            break
+    if too_long:
+        return length
+    return b"".join(pieces) if length else None
 
 
 class _BadLine(Exception):
