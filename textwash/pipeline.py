@@ -235,9 +235,12 @@ def _warm_up() -> None:
     global _warmed_up_in
     if _warmed_up_in == os.getpid():
         return
-    for sample in _WARM_UP_SAMPLES:
-        _run_stages(sample, CleanContext())
     _warmed_up_in = os.getpid()
+    for sample in _WARM_UP_SAMPLES:
+        try:
+            _run_stages(sample, CleanContext())
+        except Exception:  # noqa: BLE001, S112 - a broken stage fails the real documents
+            continue
 
 
 def clean_document(raw: bytes | str, *, filename: str = "") -> dict[str, Any]:
