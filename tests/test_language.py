@@ -12,7 +12,7 @@ import pytest
 
 import textwash
 from bench import language_samples as samples
-from textwash.language import identify
+from textwash.language import detector, identify
 from textwash.language.calibration import calibration_table
 
 REPO = Path(__file__).resolve().parent.parent
@@ -210,3 +210,12 @@ def test_han_lines_in_a_japanese_document_are_japanese() -> None:
     body = "東京の桜は例年より一週間早く満開になった。今年は暖かい日が続いた。"
     text = heading + "\n\n" + body
     assert identify(text).languages == [("ja", 1.0)]
+
+
+def test_one_script_fast_path_labels_like_the_block_by_block_path(monkeypatch) -> None:
+    tuning = samples.sentences("tuning")
+    texts = [s.text for s in samples.documents(tuning) + samples.mixed_documents(tuning)]
+    fast = [identify(text) for text in texts]
+    monkeypatch.setattr(detector(), "_label_one_script", lambda groups: None)
+    slow = [identify(text) for text in texts]
+    assert [(r.language, r.languages) for r in fast] == [(r.language, r.languages) for r in slow]

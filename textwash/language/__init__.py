@@ -21,7 +21,6 @@ from textwash.language.detector import (
     Decision,
     Detector,
     DetectorSettings,
-    Evidence,
     clean,
 )
 
@@ -69,14 +68,10 @@ def identify(text: str, max_chars: int = MAX_CHARS) -> LanguageResult:
     found = detector()
     with _LOCK:
         found.begin()
-        blocks = found.blocks(clean(text, max_chars))
-        whole = Evidence()
-        for block in blocks:
-            whole.add(block)
-        overall = found.decide(whole)
-        if overall.language == UNDETERMINED:
-            return LanguageResult(UNDETERMINED, 0.0, [], overall.margin)
-        mix = _mix(found, blocks, overall)
+        overall, blocks = found.label(clean(text, max_chars))
+    if overall.language == UNDETERMINED:
+        return LanguageResult(UNDETERMINED, 0.0, [], overall.margin)
+    mix = _mix(blocks, found.settings.min_share)
     decision = overall
     if mix and mix[0][0] != overall.language:
         decision = Decision(mix[0][0], 0.0, overall.letters)
@@ -84,20 +79,14 @@ def identify(text: str, max_chars: int = MAX_CHARS) -> LanguageResult:
     return LanguageResult(decision.language, confidence, mix, decision.margin)
 
 
-def _mix(found: Detector, blocks: list[Evidence], overall: Decision) -> list[tuple[str, float]]:
-    if len(blocks) == 1:
-        return [(overall.language, 1.0)]
+def _mix(blocks: list[tuple[str, int]], min_share: float) -> list[tuple[str, float]]:
+    """Shares of characters per language; languages under `min_share` are left out."""
     shares: Counter[str] = Counter()
-    for block in blocks:
-        label = found.decide(block, favoured=overall.language).language
+    for label, chars in blocks:
         if label != UNDETERMINED:
-            shares[label] += block.chars
+            shares[label] += chars
     total = sum(shares.values())
-    kept = {
-        code: chars
-        for code, chars in shares.items()
-        if chars >= found.settings.min_share * total
-    }
+    kept = {code: chars for code, chars in shares.items() if chars >= min_share * total}
     kept_total = sum(kept.values())
     if not kept_total:
         return []

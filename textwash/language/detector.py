@@ -102,6 +102,11 @@ class Detector:
             tuple(self.profiles.languages[c] for c in columns) if columns is not None else ()
             for columns in self._columns
         ]
+        self._lexicon_columns = [
+            columns + self.scores.width if columns is not None else None
+            for columns in self._columns
+        ]
+        self._positions = [{code: i for i, code in enumerate(codes)} for codes in self._codes]
         self._kana = self.table.index["kana"]
         self._han = self.table.index["han"]
 
@@ -147,30 +152,103 @@ class Detector:
             return Evidence(chars=chars)
         primaries, counts, rows, others = zip(*entries, strict=True)
         letters: Counter[int] = Counter()
-        groups: dict[int, list[int]] = {}
+        groups: dict[int, tuple[int, ...] | list[int]] = {}
         if len(set(primaries)) == 1:
             letters[primaries[0]] = sum(counts)
-            scored = [row for row in rows if row]
-            if scored:
-                groups[primaries[0]] = scored
+            if any(rows):  # row 0 is all zeros: no need to filter it out
+                groups[primaries[0]] = rows
         else:
             for primary, count, row in zip(primaries, counts, rows, strict=True):
                 letters[primary] += count
                 if row:
-                    groups.setdefault(primary, []).append(row)
-        for pairs in others:
-            for script, count in pairs:
-                letters[script] += count
+                    groups.setdefault(primary, []).append(row)  # type: ignore[union-attr]
+        if any(others):
+            for pairs in others:
+                for script, count in pairs:
+                    letters[script] += count
         matrix = self.scores.matrix
         scores = {
-            script: matrix[group].sum(axis=0, dtype=np.float64)
+            script: matrix.take(group, axis=0).sum(axis=0).astype(np.float64)
             for script, group in groups.items()
             if script >= 0 and self._columns[script] is not None
         }
         return Evidence(letters, scores, chars)
 
-    def blocks(self, text: str) -> list[Evidence]:
-        """Paragraphs (lines) as evidence; a short line joins its neighbours of one script.
+    def label(self, text: str) -> tuple[Decision, list[tuple[str, int]]]:
+        """The text's language and each paragraph block's (language, characters)."""
+        groups = self._groups(text)
+        if not groups:
+            return Decision(UNDETERMINED, math.nan, 0), []
+        fast = self._label_one_script(groups)
+        if fast is not None:
+            return fast
+        blocks = [self.evidence(entries, chars) for _, entries, chars in groups]
+        whole = Evidence()
+        for block in blocks:
+            whole.add(block)
+        overall = self.decide(whole)
+        if overall.language == UNDETERMINED:
+            return overall, []
+        if len(blocks) == 1:
+            return overall, [(overall.language, blocks[0].chars)]
+        favoured = overall.language
+        return overall, [(self.decide(block, favoured).language, block.chars) for block in blocks]
+
+    def _label_one_script(
+        self, groups: list[tuple[int, list[_Entry], int]]
+    ) -> tuple[Decision, list[tuple[str, int]]] | None:
+        """`label` for text in one n-gram-scored script, all blocks scored in one pass.
+
+        Gives what the block-by-block path gives; None when the text is not that simple.
+        """
+        entries = [entry for _, block, _ in groups for entry in block]
+        primaries, counts, rows, others = zip(*entries, strict=True)
+        present = set(primaries)
+        present.discard(-1)
+        if len(present) != 1 or any(others):
+            return None
+        (script,) = present
+        columns = self._columns[script]
+        if columns is None:
+            return None
+        known = np.fromiter(primaries, dtype=np.int64, count=len(primaries)) >= 0
+        letters = np.where(known, np.fromiter(counts, dtype=np.int64, count=len(counts)), 0)
+        offsets = np.cumsum([0] + [len(block) for _, block, _ in groups[:-1]])
+        block_letters = np.add.reduceat(letters, offsets)
+        row_array = np.fromiter(rows, dtype=np.intp, count=len(rows))
+        block_scored = np.add.reduceat(row_array != 0, offsets) > 0
+        sums = np.add.reduceat(self.scores.matrix.take(row_array, axis=0), offsets, axis=0)
+        sums = sums.astype(np.float64)
+        total = int(block_letters.sum())
+        if total < self.settings.min_letters or not block_scored.any():
+            return Decision(UNDETERMINED, math.nan, total), []
+        overall = self._score(script, sums.sum(axis=0), total, None)
+        chars = [chars for _, _, chars in groups]
+        if len(groups) == 1:
+            return overall, [(overall.language, chars[0])]
+        weights = np.where(
+            block_letters < self.settings.short_letters,
+            self.settings.short_lexicon_weight,
+            self.settings.lexicon_weight,
+        )
+        scores = sums[:, columns] + weights[:, None] * sums[:, self._lexicon_columns[script]]
+        favoured_at = self._positions[script].get(overall.language)
+        if favoured_at is not None:
+            scores[:, favoured_at] += self.settings.document_bonus
+        codes = self._codes[script]
+        labels = [
+            codes[best] if scored and letters_in >= self.settings.min_letters else UNDETERMINED
+            for best, scored, letters_in in zip(
+                scores.argmax(axis=1).tolist(),
+                block_scored.tolist(),
+                block_letters.tolist(),
+                strict=True,
+            )
+        ]
+        return overall, list(zip(labels, chars, strict=True))
+
+    def _groups(self, text: str) -> list[tuple[int, list[_Entry], int]]:
+        """Paragraphs (lines) as token entries; a short line joins its neighbours of one script.
 
         Lines shorter than `min_block_chars` are judged together with the lines around
         them, but never across a change of script, so a Korean line between English ones
@@ -204,7 +282,10 @@ class Detector:
                 groups[-1] = (last[0], last[1] + pending, last[2] + pending_chars)
             else:
                 groups.append((pending_script, pending, pending_chars))
-        return [self.evidence(entries, chars) for _, entries, chars in groups]
+        return groups
+
+    def blocks(self, text: str) -> list[Evidence]:
+        return [self.evidence(entries, chars) for _, entries, chars in self._groups(text)]
 
     def _line_script(self, entries: list[_Entry]) -> int:
         """The script with most (weighted) letters in a line; kana and Han count as one."""
@@ -243,20 +324,28 @@ class Detector:
         vector = evidence.scores.get(dominant)
         if columns is None or vector is None:
             return Decision(UNDETERMINED, math.nan, total)
-        codes = self._codes[dominant]
+        return self._score(dominant, vector, total, favoured)
+
+    def _score(
+        self, script: int, vector: np.ndarray, total: int, favoured: str | None
+    ) -> Decision:
+        """The best of `script`'s candidates for a score vector, and its lead."""
+        codes = self._codes[script]
         weight = self.settings.lexicon_weight
         if total < self.settings.short_letters:
             weight = self.settings.short_lexicon_weight
-        scores = vector[columns] + weight * vector[self._width + columns]
-        if favoured in codes:
-            scores[codes.index(favoured)] += self.settings.document_bonus
+        scores = vector.take(self._columns[script])
+        scores += weight * vector.take(self._lexicon_columns[script])
         if len(scores) == 1:
             return Decision(codes[0], math.inf, total)
-        best, runner_up = np.argpartition(-scores, 1)[:2]
-        if scores[runner_up] == scores[best] and runner_up < best:
-            best, runner_up = runner_up, best
-        margin = float(scores[best] - scores[runner_up])
-        return Decision(codes[int(best)], margin, total)
+        favoured_at = self._positions[script].get(favoured) if favoured else None
+        if favoured_at is not None:
+            scores[favoured_at] += self.settings.document_bonus
+        best = int(scores.argmax())  # the first of equal scores: ties break the same way
+        top = scores[best]
+        scores[best] = -math.inf
+        margin = float(top - scores.max())
+        return Decision(codes[best], margin, total)
 
 
 def clean(text: str, max_chars: int) -> str:
