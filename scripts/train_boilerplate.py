@@ -45,7 +45,7 @@ from textwash.boilerplate.rules import rule_reason  # noqa: E402
 
 SEED = 20260422
 FOLDS = 5
-INNER_FOLDS = 4
+INNER_FOLDS = 3
 #: Lines of at most this many words take part in the cross-site line table.
 TABLE_MAX_WORDS = 40
 #: A line must be found on this many other sites to enter the table.
@@ -53,6 +53,8 @@ TABLE_MIN_SITES = 2
 #: A line with at least this share of its word trigrams in main_content is content.
 CONTENT_TRIGRAM_SHARE = 0.5
 DECISION_THRESHOLD = 0.5
+#: Total training weight of one page (its lines share it).
+PAGE_WEIGHT = 250.0
 CORPUS_DF = FEATURE_NAMES.index("corpus_df")
 PARAMS = {
     "objective": "binary",
@@ -61,7 +63,8 @@ PARAMS = {
     "max_depth": 6,
     "min_data_in_leaf": 40,
     "feature_fraction": 0.8,
-    "bagging_fraction": 0.8,
+    "bagging_fraction": 0.5,
+    "max_bin": 63,
     "bagging_freq": 1,
     "lambda_l2": 1.0,
     "seed": SEED,
@@ -92,10 +95,12 @@ class Page:
     def __post_init__(self) -> None:
         self.lines, _ = PageLines.from_text(self.text)
         self.labels = label_lines(self.lines.lines, self.main_content)
-        words = np.array([word_count(line) for line in self.lines.lines], dtype=np.float32)
-        self.weights = np.sqrt(np.maximum(words, 1.0))
         hits = [rule_reason(line) is not None for line in self.lines.lines]
         self.features = page_features(self.lines, hits, None)
+        # The metric is a mean over pages of word-level F1: every page weighs the same,
+        # and within a page a line weighs by its length (damped).
+        root = np.sqrt(np.maximum(self.features[:, FEATURE_NAMES.index("words")], 1.0))
+        self.weights = (root * PAGE_WEIGHT / max(float(root.sum()), 1.0)).astype(np.float32)
         self.hashes = [
             line_hash(line) if word_count(line) <= TABLE_MAX_WORDS else 0
             for line in self.lines.lines
@@ -231,13 +236,18 @@ class Scored:
     cleaned: float
 
 
-def cross_validate(pages: Sequence[Page], k: int = FOLDS) -> list[Scored]:
+def cross_validate(
+    pages: Sequence[Page], k: int = FOLDS, save_folds: Path | None = None
+) -> list[Scored]:
     """Word-F1 of every page, cleaned by a model that never saw the page's domain."""
     folds = grouped_folds(pages, k, "outer")
     scored: list[Scored] = []
     for f in range(k):
         train = [p for p, g in zip(pages, folds, strict=True) if g != f]
         model = train_model(train)
+        if save_folds is not None:
+            save_folds.mkdir(parents=True, exist_ok=True)
+            model.save(save_folds / f"fold{f}.npz")
         for page, g in zip(pages, folds, strict=True):
             if g != f:
                 continue
@@ -269,11 +279,13 @@ def main(argv: list[str] | None = None) -> int:
                         default=REPO / "textwash" / "models" / "boilerplate.npz")
     parser.add_argument("--cv", action="store_true", help="also print grouped 5-fold CV")
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--save-folds", type=Path, help="also keep the CV fold models here")
     args = parser.parse_args(argv)
     pages = load_pages(args.shared)
     print(f"{len(pages)} pages, {sum(len(p.labels) for p in pages)} lines", file=sys.stderr)
     if args.cv:
-        for name, (n, nothing, cleaned) in summary(cross_validate(pages)).items():
+        scored = cross_validate(pages, save_folds=args.save_folds)
+        for name, (n, nothing, cleaned) in summary(scored).items():
             print(f"{name:14s} {n:5d} pages  doing nothing {nothing:.3f}  cleaned {cleaned:.3f}"
                   "  (word-F1, 5-fold CV grouped by domain)")
     if not args.no_save:

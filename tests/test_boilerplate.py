@@ -111,3 +111,13 @@ def test_empty_and_blank_text_pass_through():
     assert strip_boilerplate("").text == ""
     result = strip_boilerplate("\n \n")
     assert result.removed == [] and result.title is None and result.lines_in == 0
+
+
+def test_a_section_heading_shared_by_many_documents_of_the_source_is_kept():
+    heading = "What happens next"
+    result = strip_boilerplate(
+        page(HEADLINE, PARAGRAPHS[0], PARAGRAPHS[1], heading, PARAGRAPHS[2], PARAGRAPHS[3]),
+        template_keys={line_key(heading)},
+    )
+    assert result.removed == []
+    assert heading in result.text.split("\n\n")

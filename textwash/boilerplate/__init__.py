@@ -20,7 +20,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from textwash.boilerplate.features import PageLines, word_count
+from textwash.boilerplate.features import (
+    FEATURE_NAMES,
+    PageLines,
+    ends_sentence,
+    page_features,
+    word_count,
+)
 from textwash.boilerplate.model import LineModel, default_model
 from textwash.boilerplate.rules import fold, rule_reason
 from textwash.document import Removal
@@ -30,7 +36,6 @@ __all__ = [
     "word_count",
 ]
 
-_SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)]*$")
 _TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•|»)\s+")
 
 
@@ -105,8 +110,9 @@ def strip_boilerplate(
             reasons[k] = reason
     rule_hits = [k in reasons for k in range(len(lines))]
     model = model or default_model()
-    content = model.scores(page, rule_hits) >= model.threshold
-    words = [word_count(line) for line in lines]
+    features = page_features(page, rule_hits, model.corpus_df(lines))
+    content = model.predict(features) >= model.threshold
+    words = features[:, FEATURE_NAMES.index("words")].astype(int).tolist()
 
     title_at = None
     if title is None:
@@ -115,10 +121,12 @@ def strip_boilerplate(
     if title:
         _mark_title_repeats(lines, reasons, title, title_at, settings)
 
-    dropped_by_model = [
+    dropped_by_model = {
         k for k in range(len(lines)) if k not in reasons and k != title_at and not content[k]
-    ]
+    }
     rescued = _rescued_by_context(lines, words, reasons, content, title_at, settings)
+    for k in rescued:
+        reasons.pop(k, None)  # a template line that is a section heading
     teaser_after = None
     for k in range(len(lines)):
         if reasons.get(k) == "teaser":
@@ -159,24 +167,30 @@ def _rescued_by_context(
     title_at: int | None,
     settings: BoilerplateSettings,
 ) -> set[int]:
-    """Lines the model dropped that their neighbours show to be part of the article.
+    """Lines the model (or the template count) dropped that their neighbours show to be
+    part of the article.
 
     As in jusText's context pass: a short run of headings directly between the title or a
     body paragraph and a body paragraph is a section heading (or the sub-headlines under
-    the title); a prose paragraph next to a body paragraph is body.
+    the title), even when many documents of the source share it ("Conclusion"); a prose
+    paragraph next to a body paragraph is body.
     """
     n = len(lines)
+    body = [w >= settings.body_words and ends_sentence(line) for w, line in zip(words, lines,
+                                                                               strict=True)]
 
     def kept_body(k: int) -> bool:
-        return (0 <= k < n and k not in reasons and bool(content[k])
-                and _is_body(lines[k], settings))
+        return 0 <= k < n and k not in reasons and bool(content[k]) and body[k]
 
     def dropped(k: int) -> bool:
-        return k not in reasons and k != title_at and not content[k]
+        if k == title_at:
+            return False
+        reason = reasons.get(k)
+        return reason == "template" or (reason is None and not content[k])
 
     rescued: set[int] = set()
     for k in range(n):
-        if dropped(k) and _is_body(lines[k], settings) and (kept_body(k - 1) or kept_body(k + 1)):
+        if dropped(k) and body[k] and (kept_body(k - 1) or kept_body(k + 1)):
             rescued.add(k)
     k = 0
     while k < n:
@@ -187,7 +201,9 @@ def _rescued_by_context(
         while end + 1 < n and dropped(end + 1) and _is_heading(lines[end + 1], words[end + 1],
                                                                  settings):
             end += 1
-        above_ok = k - 1 == title_at or kept_body(k - 1) or (k - 1) in rescued
+        shared = any(reasons.get(j) == "template" for j in range(k, end + 1))
+        under_title = k - 1 == title_at and not shared  # decks are not shared by documents
+        above_ok = under_title or kept_body(k - 1) or (k - 1) in rescued
         below_ok = kept_body(end + 1) or (end + 1) in rescued
         if end - k < settings.max_heading_run and above_ok and below_ok:
             rescued.update(range(k, end + 1))
@@ -221,7 +237,7 @@ def _without(text: str, dropped: set[int]) -> str:
 
 
 def _is_body(line: str, settings: BoilerplateSettings) -> bool:
-    return word_count(line) >= settings.body_words and bool(_SENTENCE_END.search(line))
+    return word_count(line) >= settings.body_words and ends_sentence(line)
 
 
 def title_forms(title: str, settings: BoilerplateSettings = DEFAULT_SETTINGS) -> set[str]:

@@ -23,12 +23,12 @@ from textwash.boilerplate.rules import fold, stopwords
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_DIGIT = re.compile(r"\d")
-_PUNCT = re.compile(r"[^\w\s]")
+#: Punctuation trimmed from whitespace-separated tokens.
+_EDGE = ".,;:!?\"'()[]{}<>“”‘’«»「」『』、。，！？：；（）【】《》-–—/|·•*#…"
 _SEPARATOR = re.compile(r"[|·•»›/>]")
-_URL = re.compile(r"https?://|www\.|\S@\S+\.\w")
 _BULLET = re.compile(r"^(?:[-*•·▪►–—]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
-_SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)\]]*$")
+_SENTENCE_MARKS = frozenset(".!?。！？…")
+_CLOSERS = "'\"”’)] "
 
 #: Characters of a line looked at for character-class ratios (long lines are prose anyway).
 SAMPLE_CHARS = 200
@@ -87,10 +87,18 @@ def word_count(line: str) -> int:
     return len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2
 
 
-def _quick_words(line: str) -> int:
-    """`word_count` approximated by whitespace splitting (cheap on long lines)."""
-    words = len(line.split())
-    return words if line.isascii() else words + len(_CJK.findall(line)) // 2
+def _quick_words(line: str, sample: str) -> int:
+    """`word_count` approximated cheaply: whitespace splitting, CJK share from the sample."""
+    words = line.count(" ") + 1
+    if sample.isascii():
+        return words
+    cjk = len(_CJK.findall(sample))
+    return words + cjk * len(line) // len(sample) // 2 if cjk else words
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether the line ends like a sentence (closing quotes and brackets aside)."""
+    return line.rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS
 
 
 def page_features(
@@ -106,36 +114,37 @@ def page_features(
     folded = [fold(line) for line in page.lines]
     counts = Counter(folded)
     stop = stopwords()
-    first_tokens = set(_WORD.findall(page.lines[0][:SAMPLE_CHARS].lower()))
+    first_tokens = {t.strip(_EDGE) for t in page.lines[0][:SAMPLE_CHARS].lower().split()}
     for i, line in enumerate(page.lines):
         sample = line[:SAMPLE_CHARS]
-        tokens = _WORD.findall(sample)
-        lower = _WORD.findall(sample.lower())
+        tokens = [t for t in (t.strip(_EDGE) for t in sample.split()) if t]
         ntok = len(tokens) or 1
+        joined = "\0".join(tokens)
+        lower = joined.lower().split("\0")
+        token_chars = len(joined) - len(tokens) + 1 if tokens else 0
         nchar = len(sample)
-        words = _quick_words(line)
-        initials = "".join([t[0] for t in tokens])
-        ends_sentence = _SENTENCE_END.search(line) is not None
+        words = _quick_words(line, sample)
+        sentence = ends_sentence(line)
         columns.append((
             words,
             len(line),
-            sum(map(len, tokens)) / ntok,
-            len(_DIGIT.findall(sample)) / nchar,
-            len(_PUNCT.findall(sample)) / nchar,
-            sum(map(str.isupper, initials)) / ntok,
+            token_chars / ntok,
+            sum(map(sample.count, "0123456789")) / nchar,
+            (nchar - sample.count(" ") - token_chars) / nchar,
+            sum(map(str.isupper, "".join([t[0] for t in tokens]))) / ntok,
             sum(map(stop.__contains__, lower)) / ntok,
-            ends_sentence,
+            sentence,
             line.endswith(":"),
             _BULLET.match(line) is not None,
             len(_SEPARATOR.findall(sample)),
-            _URL.search(sample) is not None,
+            "://" in sample or "www." in sample or "@" in sample,
             counts[folded[i]],
             rule_hits[i],
             corpus_df[i] if corpus_df is not None else 0,
             page.blank_before[i],
             page.blank_after[i],
             line.count(",") / max(words, 1),
-            2 <= words <= 30 and not ends_sentence,
+            2 <= words <= 30 and not sentence,
             len(first_tokens.intersection(lower)) / max(len(first_tokens), 1) if i else 1.0,
         ))
     rows = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
@@ -149,28 +158,35 @@ def page_features(
 
 def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray:
     n = len(words)
-    out = np.zeros((n, len(CONTEXT_FEATURES)), dtype=np.float32)
+    out = np.empty((n, len(CONTEXT_FEATURES)), dtype=np.float32)
     idx = np.arange(n, dtype=np.float32)
     total = float(words.sum()) or 1.0
-    csum = np.concatenate(([0.0], np.cumsum(words)))
-    long = words >= LONG_LINE_WORDS
-    sentences = rows[:, LINE_FEATURES.index("ends_sentence")]
+    long = (words >= LONG_LINE_WORDS).astype(np.float32)
+    weights = np.maximum(words, 1.0)
     stop = rows[:, LINE_FEATURES.index("stopword_frac")]
+    # one cumulative sum for every windowed column: words, sentences, weighted stopwords,
+    # weights, long lines
+    stacked = np.column_stack(
+        (words, rows[:, LINE_FEATURES.index("ends_sentence")], stop * weights, weights, long)
+    )
+    csum = np.zeros((n + 1, 5), dtype=np.float64)
+    np.cumsum(stacked, axis=0, out=csum[1:])
+    win = {r: _window_of(csum, n, r) for r in (2, 3, 5, 10)}
     out[:, 0] = idx / max(n - 1, 1)
     out[:, 1] = np.minimum(idx, CAP)
     out[:, 2] = np.minimum(n - 1 - idx, CAP)
     out[:, 3] = np.log1p(n)
     out[:, 4] = np.log1p(total)
-    out[:, 5] = csum[:-1] / total
-    out[:, 6] = (total - csum[1:]) / total
+    out[:, 5] = csum[:-1, 0] / total
+    out[:, 6] = (total - csum[1:, 0]) / total
     padded = np.concatenate(([0.0, 0.0], words, [0.0, 0.0]))
     out[:, 7] = padded[1:-3]
     out[:, 8] = padded[3:-1]
     out[:, 9] = padded[0:-4]
     out[:, 10] = padded[4:]
-    out[:, 11] = _window_sum(words, 3) - words
-    out[:, 12] = _window_sum(words, 10) - words
-    above, below = _distance_to(long)
+    out[:, 11] = win[3][:, 0] - words
+    out[:, 12] = win[10][:, 0] - words
+    above, below = _distance_to(long > 0)
     out[:, 13] = above
     out[:, 14] = below
     out[:, 15] = (above < CAP) & (below < CAP)
@@ -178,50 +194,50 @@ def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray
     block_lines, pos_in_block = _blocks(page)
     out[:, 17] = block_lines
     out[:, 18] = pos_in_block
-    out[:, 19] = float(words[long].sum()) / total
+    out[:, 19] = float((words * long).sum()) / total
     out[:, 20] = words / max(float(words.max()), 1.0)
-    out[:, 21] = np.log1p(long.sum())
-    out[:, 22] = _window_sum(sentences, 3) - sentences
-    weights = np.maximum(words, 1.0)
-    out[:, 23] = _window_sum(stop * weights, 2) / _window_sum(weights, 2)
-    out[:, 24] = _window_sum(long.astype(np.float32), 5)
+    out[:, 21] = np.log1p(csum[-1, 4])
+    out[:, 22] = win[3][:, 1] - stacked[:, 1]
+    out[:, 23] = win[2][:, 2] / win[2][:, 3]
+    out[:, 24] = win[5][:, 4]
     return out
+
+
+def _window_of(csum: np.ndarray, n: int, radius: int) -> np.ndarray:
+    lo, hi = _window_bounds(n, radius)
+    return csum[hi] - csum[lo]
 
 
 def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
     """`first` (rows of `FEATURE_NAMES`) extended by `NEIGHBOUR_FEATURES` of predictions `p`."""
     n = len(p)
-    out = np.zeros((n, len(NEIGHBOUR_FEATURES)), dtype=np.float32)
+    out = np.empty((n, len(NEIGHBOUR_FEATURES)), dtype=np.float32)
     if n == 0:
         return np.hstack([first, out])
     words = first[:, 0]
     weights = np.maximum(words, 1.0)
+    stacked = np.column_stack((p, np.ones(n), p * weights, weights))
+    csum = np.zeros((n + 1, 4), dtype=np.float64)
+    np.cumsum(stacked, axis=0, out=csum[1:])
+    w3, w5, w8 = (_window_of(csum, n, r) for r in (3, 5, 8))
     padded = np.concatenate(([0.5, 0.5], p, [0.5, 0.5]))
     out[:, 0] = p
     out[:, 1] = padded[1:-3]
     out[:, 2] = padded[3:-1]
     out[:, 3] = padded[0:-4]
     out[:, 4] = padded[4:]
-    out[:, 5] = (_window_sum(p, 3) - p) / np.maximum(_window_sum(np.ones(n), 3) - 1, 1)
-    out[:, 6] = (_window_sum(p, 8) - p) / np.maximum(_window_sum(np.ones(n), 8) - 1, 1)
-    out[:, 7] = _window_sum(p * weights, 5) / _window_sum(weights, 5)
-    out[:, 8] = p.mean()
-    out[:, 9] = float((p * weights).sum() / weights.sum())
+    out[:, 5] = (w3[:, 0] - p) / np.maximum(w3[:, 1] - 1, 1)
+    out[:, 6] = (w8[:, 0] - p) / np.maximum(w8[:, 1] - 1, 1)
+    out[:, 7] = w5[:, 2] / w5[:, 3]
+    out[:, 8] = csum[-1, 0] / n
+    out[:, 9] = csum[-1, 2] / csum[-1, 3]
     long = words >= LONG_LINE_WORDS
     out[:, 10] = _value_of_nearest(long, p, above=True)
     out[:, 11] = _value_of_nearest(long, p, above=False)
-    low = np.concatenate(([0.0] * 3, p, [0.0] * 3))
-    out[:, 12] = np.max(np.stack([low[k:k + n] for k in range(3)]), axis=0)
-    out[:, 13] = np.max(np.stack([low[k + 4:k + 4 + n] for k in range(3)]), axis=0)
+    low = np.concatenate((np.zeros(3), p, np.zeros(3)))
+    out[:, 12] = np.maximum(np.maximum(low[0:n], low[1:n + 1]), low[2:n + 2])
+    out[:, 13] = np.maximum(np.maximum(low[4:n + 4], low[5:n + 5]), low[6:n + 6])
     return np.hstack([first, out])
-
-
-def _window_sum(values: np.ndarray, radius: int) -> np.ndarray:
-    """Sum of values[i - radius : i + radius + 1] for each i (clipped at the page edges)."""
-    lo, hi = _window_bounds(len(values), radius)
-    csum = np.zeros(len(values) + 1, dtype=np.float64)
-    np.cumsum(values, out=csum[1:])
-    return (csum[hi] - csum[lo]).astype(np.float32)
 
 
 @lru_cache(maxsize=4096)

@@ -56,8 +56,8 @@ class Forest:
     def raw_score(self, x: np.ndarray) -> np.ndarray:
         n, width = x.shape
         flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
-        offsets = (np.arange(n, dtype=np.int64) * width)[:, None]
-        node = np.broadcast_to(self.roots, (n, len(self.roots))).astype(np.int64)
+        offsets = np.arange(0, n * width, width, dtype=np.int64)[:, None]
+        node = np.broadcast_to(self.roots, (n, len(self.roots)))
         for _ in range(self.depth):
             go_right = flat[offsets + self.feature[node]] > self.threshold[node]
             node = self.child[node] + go_right
@@ -150,9 +150,12 @@ class LineModel:
 
     def scores(self, page: PageLines, rule_hits: list[bool]) -> np.ndarray:
         """Probability that each line of `page` is main content."""
-        if not page.lines:
+        return self.predict(page_features(page, rule_hits, self.corpus_df(page.lines)))
+
+    def predict(self, first: np.ndarray) -> np.ndarray:
+        """Probability that each line is main content, from its `FEATURE_NAMES` row."""
+        if not len(first):
             return np.zeros(0)
-        first = page_features(page, rule_hits, self.corpus_df(page.lines))
         p = self.first.predict(first)
         return self.second.predict(neighbour_features(first, p.astype(np.float32)))
 
