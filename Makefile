@@ -42,6 +42,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check textwash flows tests bench scripts
 
 bench: $(STAMP)
+	$(BIN)/python -c "import lightgbm, trafilatura" 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m bench.run
 
 clean-output:
