@@ -248,3 +248,16 @@ def test_detailed_result_says_what_was_detected_and_done():
     assert result.method == "detected"
     assert result.repairs == Counter({"nbsp": 2})
     assert not result.damaged
+
+
+def test_in_markup_dashes_come_back_in_prose_and_query_strings_stay():
+    markup = ('<p>See <a href="https://x.org/a?b=c">the page</a> from last month?the first '
+              'in four years?and the one they had.</p>')
+    repaired = repair_text(markup, markup=True)
+    assert repaired.text == markup.replace("month?the", "month\u2014the").replace(
+        "years?and", "years\u2014and")
+
+
+def test_in_markup_lost_letters_are_flagged():
+    repaired = repair_text("<p>Die Stra?e ist sch?n.</p>", markup=True)
+    assert repaired.damaged

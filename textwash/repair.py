@@ -451,6 +451,7 @@ def _dash_words() -> _DashWords:
 _GLUED = re.compile(r"(?<![\w?&=/%])([A-Za-z]+|[0-9]+)\?([a-z]+|[0-9]+)(?![\w?=&/%(])")
 _SPACED = re.compile(r"(?<=[a-z0-9,)]) \? (?=[a-z])")
 _WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
+_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 _CODE_LINE = re.compile(r"[{};=<>|`\\]|://|\bwww\.|\?\S*=|&&")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"\u201c\u201d]\s+)([A-Za-z']+)[^.!?]*$")
 # A '?' standing for a lost letter: inside a word, opening a word, or a run of them.
@@ -469,9 +470,20 @@ def restore_lost_dashes(text: str, repairs: Counter[str]) -> str:
         return text
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        if "?" in line and _is_english_prose(line):
-            lines[index] = _restore_line(line, repairs)
+        if "?" not in line:
+            continue
+        visible = _blank_tags(line)
+        if "?" in visible and _is_english_prose(visible):
+            lines[index] = _restore_line(line, visible, repairs)
     return "\n".join(lines)
+
+
+def _blank_tags(line: str) -> str:
+    """`line` with HTML tags turned into spaces (same length: positions stay valid), so
+    that prose inside markup is judged as prose and '?' in attributes is not seen."""
+    if "<" not in line:
+        return line
+    return _TAG.sub(lambda match: " " * len(match.group()), line)
 
 
 def _is_english_prose(line: str) -> bool:
@@ -482,12 +494,12 @@ def _is_english_prose(line: str) -> bool:
     return markers / len(words) >= 0.15
 
 
-def _restore_line(line: str, repairs: Counter[str]) -> str:
+def _restore_line(line: str, visible: str, repairs: Counter[str]) -> str:
     words = _dash_words()
     candidates: list[tuple[int, str]] = []
-    for match in _GLUED.finditer(line):
+    for match in _GLUED.finditer(visible):
         left, right = match.group(1), match.group(2)
-        if _near_code(line, match.start(), match.end()):
+        if _near_code(visible, match.start(), match.end()):
             continue
         if left.isdigit() and right.isdigit():
             candidates.append((match.start(1) + len(left), "\u2013"))
@@ -499,13 +511,13 @@ def _restore_line(line: str, repairs: Counter[str]) -> str:
         if left[-1].isupper() and len(left) > 1:
             continue
         candidates.append((match.start(1) + len(left), "\u2014"))
-    for match in _SPACED.finditer(line):
-        if _near_code(line, match.start(), match.end()):
+    for match in _SPACED.finditer(visible):
+        if _near_code(visible, match.start(), match.end()):
             continue
         candidates.append((match.start() + 1, "\u2014"))
-    if not candidates or _has_lost_letters(line, {pos for pos, _ in candidates}):
+    if not candidates or _has_lost_letters(visible, {pos for pos, _ in candidates}):
         return line
-    kept = [c for c in candidates if not _reads_as_question(line, c[0], candidates)]
+    kept = [c for c in candidates if not _reads_as_question(visible, c[0], candidates)]
     if not kept:
         return line
     chars = list(line)
@@ -578,6 +590,7 @@ def _in_urlish_token(line: str, position: int) -> bool:
 
 def _lost_letter_marks(line: str) -> list[int]:
     """Where runs of '?' in `line` stand for lost letters (not questions, queries, code)."""
+    line = _blank_tags(line)
     if _CODE_LINE.search(line):
         return []
     marks = []
