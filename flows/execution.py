@@ -69,11 +69,11 @@ def task_runner_for(workers: int, dask_address: str | None) -> TaskRunner:
 
 
 def dask_worker_count(runner: TaskRunner) -> int:
-    """How many workers the Dask cluster behind a started DaskTaskRunner has (≥ 1)."""
+    """How many tasks the Dask cluster behind a started DaskTaskRunner runs at once (≥ 1)."""
     client = getattr(runner, "client", None)
     if client is None:
         return 1
-    return max(1, len(client.scheduler_info().get("workers", {})))
+    return max(1, sum(client.nthreads().values()))
 
 
 @contextmanager
