@@ -454,7 +454,9 @@ def load_report(output_dir: Path, run_id: str) -> RunReport | None:
         stats=RunStats.from_dict(data), entries=load_manifest(run_dir), run_dir=run_dir,
         output_dir=output_dir, input_dir=Path(input_dir) if input_dir else None,
         previous=previous, previous_run_id=previous_id,
-        versions=data.get("versions") or {},
+        # stats.json before version 2 kept no versions: show what the parameters recorded.
+        versions=data.get("versions")
+        or {"textwash": str(data.get("params", {}).get("version", "not recorded"))},
     )
 
 
