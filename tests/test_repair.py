@@ -169,6 +169,22 @@ def test_c1_controls_from_cp1252_read_as_latin1_become_the_cp1252_characters():
     assert repair_text(text.encode("cp1252").decode("latin-1")).text == text
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("W New York\x97Union Square", "W New York\u2014Union Square"),
+    ("\x95 Ddos protection \x95 Hosting", "\u2022 Ddos protection \u2022 Hosting"),
+    ("Because we\x92re so used to it", "Because we\u2019re so used to it"),
+    ("She said: \x93I shopped around.\x94", "She said: \u201cI shopped around.\u201d"),
+])
+def test_c1_controls_seen_on_real_pages_read_as_cp1252(raw: str, expected: str):
+    assert repair_text(raw).text == expected
+
+
+def test_c1_controls_inserted_inside_words_are_removed():
+    assert repair_text("The committee met o\x9cn Tues\x86day.").text == (
+        "The committee met on Tuesday."
+    )
+
+
 def test_cr_and_crlf_become_lf():
     assert repair_text("a\r\nb\rc\n").text == "a\nb\nc\n"
 
@@ -216,6 +232,11 @@ def test_lost_letters_are_kept_counted_and_flagged(text: str):
     assert repaired.repairs["lossy-damage-kept"] >= 1
 
 
+def test_a_spaced_pair_of_lost_dashes_in_one_sentence_is_restored():
+    text = "The talks collapsed ? the second failure this year ? and nobody was surprised."
+    assert repair_text(text).text == text.replace("?", "\u2014")
+
+
 def test_seed_style_lost_dashes_are_restored_as_em_dashes():
     text = ("The summit on the 13th of last month?the first in four years?and subsequent "
             "follow-up measures followed.")
@@ -232,6 +253,10 @@ def test_seed_style_lost_dashes_are_restored_as_em_dashes():
     "The query is SELECT name FROM users WHERE id=?and it is run by the app.",
     "El ni?o y la se?or de la casa que estaba en el barrio.",
     "Use the pattern colou?r to match the word in both of the spellings.",
+    "Press ? to show this help, and the other keys to move between the pages.",
+    "If you prefer more compact code, you can use the conditional ? operator in it.",
+    "The type of the value produced by ? when not short-circuiting is the one they had.",
+    "Used in ? to decide whether the operator should produce a value or return it.",
 ])
 def test_question_marks_that_are_not_lost_dashes_stay(text: str):
     assert repair_text(text).text == text

@@ -217,13 +217,13 @@ def _repair_lines(text: str, repairs: Counter[str], *, markup: bool, present: se
             fixed = _apply_known_plan(line, plans, repairs)
             mojibake = fixed == line
             line = fixed
-        suspicious = (
-            (escapes and "\x1b[" in line)
-            or (mojibake and _MOJIBAKE_PAIR.search(line))
-            or (entities and "&" in line and _ENTITY.search(line))
-        )
-        if suspicious:
-            fixed = _fix_with_ftfy(line, config, repairs, plans)
+        entity = entities and "&" in line and _ENTITY.search(line)
+        suspicious = (escapes and "\x1b[" in line) or (mojibake and _MOJIBAKE_PAIR.search(line))
+        if suspicious or entity:
+            # Like ftfy's "auto": a line of plain text that holds tags is markup, and its
+            # entities are markup too.
+            line_config = _FTFY_MARKUP if entity and _TAG.search(line) else config
+            fixed = _fix_with_ftfy(line, line_config, repairs, plans)
             if fixed == line and mojibake:
                 fixed = _fix_short_mojibake(line, plans, repairs)
             line = fixed
@@ -308,7 +308,11 @@ def _c1_fit(shown: str, before: str, after: str, rest: str, word_before: str) ->
     if shown in "\u2013\u2014":
         if before.isspace() and after.isspace():
             return "clear"
+        if before.isalnum() and (after.isupper() or after.isdigit()):
+            return "clear"  # "York\x97Union Square", "1990\x962000"
         return "loose" if before.isalnum() and after.isalnum() else ""
+    if shown == "\u2022":
+        return "clear" if before in _OPENERS and after.isspace() else ""
     if shown == "\u2026":
         return "clear" if (before.isalnum() or before in ".!?") and after in _CLOSERS else ""
     if shown == "\u20ac":
@@ -436,6 +440,8 @@ class _DashWords:
     two_letter_words: frozenset[str]
     contraction_tails: frozenset[str]
     question_starters: frozenset[str]
+    symbol_before: frozenset[str]
+    dash_followers: frozenset[str]
 
 
 @cache
@@ -511,10 +517,17 @@ def _restore_line(line: str, visible: str, repairs: Counter[str]) -> str:
         if left[-1].isupper() and len(left) > 1:
             continue
         candidates.append((match.start(1) + len(left), "\u2014"))
-    for match in _SPACED.finditer(visible):
-        if _near_code(visible, match.start(), match.end()):
-            continue
-        candidates.append((match.start() + 1, "\u2014"))
+    spaced = [match.start() + 1 for match in _SPACED.finditer(visible)
+              if not _near_code(visible, match.start(), match.end())
+              and _word_before(visible, match.start()) not in words.symbol_before]
+    # A spaced " ? " alone is as often the character itself ("the conditional ?
+    # operator"): alone it must be followed by a word that opens a clause after a dash;
+    # two in one sentence are a parenthetical pair of dashes.
+    for position in spaced:
+        paired = any(other != position and _same_sentence(visible, position, other)
+                     for other in spaced)
+        if paired or _word_after(visible, position + 1) in words.dash_followers:
+            candidates.append((position, "\u2014"))
     if not candidates or _has_lost_letters(visible, {pos for pos, _ in candidates}):
         return line
     kept = [c for c in candidates if not _reads_as_question(visible, c[0], candidates)]
@@ -525,6 +538,21 @@ def _restore_line(line: str, visible: str, repairs: Counter[str]) -> str:
         chars[position] = dash
     repairs["lost-dash"] += len(kept)
     return "".join(chars)
+
+
+def _word_before(line: str, position: int) -> str:
+    match = re.search(r"([A-Za-z]+)\W*$", line[max(0, position - 40):position])
+    return match.group(1).lower() if match else ""
+
+
+def _word_after(line: str, position: int) -> str:
+    match = re.match(r"\W*([A-Za-z]+)", line[position:position + 40])
+    return match.group(1).lower() if match else ""
+
+
+def _same_sentence(line: str, first: int, second: int) -> bool:
+    low, high = sorted((first, second))
+    return not any(mark in line[low + 1:high] for mark in (". ", "! ", "? "))
 
 
 def _near_code(line: str, start: int, end: int) -> bool:
