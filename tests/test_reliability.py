@@ -102,6 +102,8 @@ def build_bad_corpus(root: Path) -> None:
         handle.write(b'"}\n')
         handle.write(json.dumps({"text": GOOD_TEXT + " Second."}).encode() + b"\n")
     EXPECTED["huge-line.jsonl"] = ("cleaned", None)
+    # A single text document over the size limit: refused after reading just past it.
+    _put(root, "huge.txt", b"word " * (4 * 1024 * 1024), ("skipped", "document-too-large"))
     # Pathological HTML.
     deep = "<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "</body></html>"
     _put(root, "deep.html", deep.encode(), ("failed", "html-too-deeply-nested"))

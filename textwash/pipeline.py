@@ -216,11 +216,15 @@ def check_markup_shape(markup: str, limits: Limits) -> None:
         )
 
 
+_WARM_UP_PARAGRAPH = (
+    "The harbour festival returns this weekend after a two-year pause, organisers said on "
+    "Monday, with boat races, music and food stalls along the whole of the old quay. "
+    "Several streets near the quay will be closed to traffic from Friday evening."
+)
 _WARM_UP_SAMPLES = (
-    RawRecord("<warm-up>", 0, "text", "Warm-up\n\nA short paragraph of English text, "
-              "long enough for every stage to load what it loads lazily."),
-    RawRecord("<warm-up>", 1, "html", "<html><head><title>Warm-up</title></head><body><p>A "
-              "short paragraph of English text for every HTML stage.</p></body></html>"),
+    RawRecord("<warm-up>", 0, "text", f"Harbour festival returns\n\n{_WARM_UP_PARAGRAPH}\n"),
+    RawRecord("<warm-up>", 1, "html", "<html><head><title>Harbour festival returns</title>"
+              f"</head><body><article><p>{_WARM_UP_PARAGRAPH}</p></article></body></html>"),
 )
 _warmed_up_in: int | None = None
 
@@ -236,11 +240,12 @@ def _warm_up() -> None:
     if _warmed_up_in == os.getpid():
         return
     _warmed_up_in = os.getpid()
-    for sample in _WARM_UP_SAMPLES:
-        try:
+    try:
+        for sample in _WARM_UP_SAMPLES:
             _run_stages(sample, CleanContext())
-        except Exception:  # noqa: BLE001, S112 - a broken stage fails the real documents
-            continue
+        identify(_WARM_UP_PARAGRAPH)  # whatever the stages left of the samples
+    except Exception:  # noqa: BLE001, S110 - a broken stage fails the real documents
+        pass
 
 
 def clean_document(raw: bytes | str, *, filename: str = "") -> dict[str, Any]:
@@ -335,6 +340,8 @@ def template_fingerprints(
         return
     found: list[tuple[str, str, list[str]]] = []
     limits = config.limits
+    if limits.document_timeout_s:
+        _warm_up()
     try:
         for raw in iter_records(item, limits):
             if isinstance(raw, RecordFailure) or raw.kind != "text":
