@@ -50,7 +50,10 @@ def run_corpus(
     executor: Executor | None = None,
     full: bool = False,
 ) -> dict[str, Any]:
-    """One incremental run of `input_dir` into `output_dir`; returns the report summary."""
+    """One incremental run of `input_dir` into `output_dir`.
+
+    Returns the report summary and `staged_writes`, the number of outputs it staged.
+    """
     settings = config or Config()
     with run_lock(output_dir):
         run = open_run(input_dir, output_dir)
@@ -72,15 +75,17 @@ def run_corpus(
             if executor else (clean_batch(batch, ctx, run.staging_dir) for batch in batches)
         )
         stats = RunStats()
+        staged_writes = 0
         for entry in entries:
             stats.add_input(entry.status, entry.reason)
         for batch, result in zip(batches, results, strict=True):
             commit_batch(result, batch, run.output_dir, run.state, run.run_id)
+            staged_writes += len(result.staged)
             entries.extend(result.entries)
             stats.merge(result.stats)
         report = write_run_report(run, entries, stats, {"max_files": max_files})
         run.state.close()
-    return report
+    return {"report": report, "staged_writes": staged_writes}
 
 
 REPORT_FOLDERS = (RUNS_DIR, STAGING_DIR, "_report")

@@ -75,8 +75,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> dict:
     change_inputs(inputs)
     reference = base / "reference"
     shutil.copytree(first, reference)
-    report = run_corpus(inputs, reference, max_files=MAX_FILES)
-    staged_writes = report["inputs"]["cleaned"]
+    staged_writes = run_corpus(inputs, reference, max_files=MAX_FILES)["staged_writes"]
     return {"inputs": inputs, "first": first, "reference": snapshot(reference),
             "staged_writes": staged_writes}
 

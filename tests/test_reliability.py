@@ -37,7 +37,7 @@ from textwash.pipeline import CleanContext, clean_file, clean_raw_record
 REPO = Path(__file__).resolve().parent.parent
 GOOD_TEXT = ("Volunteers planted two hundred oak saplings along the river path on Saturday, "
              "and the parks team will water them through the dry summer months.\n")
-TEST_LIMITS = Limits(max_decompressed_bytes=1024 * 1024, document_timeout_s=2.0)
+TEST_LIMITS = Limits(max_decompressed_bytes=1024 * 1024, document_timeout_s=3.0)
 
 # path -> (status, reason) every input must end with.
 EXPECTED: dict[str, tuple[str, str | None]] = {}
