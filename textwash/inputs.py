@@ -246,6 +246,7 @@ class _CheckedFile(io.RawIOBase):
         self.limit = limits.max_file_bytes
         self.digest = hashlib.sha256()
         self.bytes_read = 0
+        self.fd = -1
         flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
         if item.no_follow:
             flags |= os.O_NOFOLLOW
@@ -267,7 +268,7 @@ class _CheckedFile(io.RawIOBase):
                 raise InputError("not-a-regular-file", "file is no longer a regular file")
             self._check_unchanged(info, "before reading")
         except BaseException:
-            os.close(self.fd)
+            self.close()
             raise
 
     def _check_unchanged(self, info: os.stat_result, when: str) -> None:
@@ -334,8 +335,10 @@ class _CheckedFile(io.RawIOBase):
         return self.digest.hexdigest()
 
     def close(self) -> None:
-        if not self.closed:
-            os.close(self.fd)
+        # Closed exactly once: a second os.close could hit a descriptor reused elsewhere.
+        if self.fd >= 0:
+            fd, self.fd = self.fd, -1
+            os.close(fd)
         super().close()
 
 
