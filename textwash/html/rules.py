@@ -25,6 +25,11 @@ class HtmlRules:
     token_pattern: re.Pattern[str]
     token_reasons: tuple[str, ...]
     section_headings: tuple[tuple[str, tuple[str, ...]], ...]
+    content_names: frozenset[str]
+
+    def names_content(self, classes_and_id: str) -> bool:
+        """Whether a class or id value names a main-text container ("entry-content")."""
+        return any(name in self.content_names for name in classes_and_id.split())
 
     def attribute_reason(self, classes_and_id: str) -> str | None:
         """The reason named by a class or id value (lower-cased, space-separated), if any."""
@@ -68,6 +73,7 @@ def load_html_rules() -> HtmlRules:
         names=names,
         token_pattern=re.compile(rf"(?:^|[\s_-])(?:{groups})(?=$|[\s_-])"),
         token_reasons=reasons,
+        content_names=frozenset(table["content"]["names"]),
         section_headings=tuple(
             (reason, tuple(phrase.casefold() for phrase in phrases))
             for reason, phrases in table["section_headings"].items()

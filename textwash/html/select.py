@@ -24,6 +24,9 @@ from textwash.html.walk import Block, PageSkeleton
 
 _SENTENCE_PUNCTUATION = re.compile(r"[.,;:!?\u3002\uff0c\u3001\uff01\uff1f]")
 _TIGHT_KINDS = frozenset(("item", "row"))
+# Widget words that are wrong when the subtree is prose (few links, much text), such as
+# "nav" in a "content-nav-section" that holds an article's paragraphs.
+_PROSE_OVERRULES = frozenset(("html-navigation", "html-form"))
 
 
 @dataclass(slots=True)
@@ -56,17 +59,24 @@ def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) ->
     values = [block_value(block, settings) for block in blocks]
 
     positive = [0.0] * count
+    chars = [0] * count
+    link_chars = [0] * count
     outside_positive = 0.0
     for block, value in zip(blocks, values, strict=True):
+        owner = block.owner
+        if owner < 0:
+            outside_positive += max(value, 0.0)
+            continue
         if value > 0:
-            if block.owner >= 0:
-                positive[block.owner] += value
-            else:
-                outside_positive += value
+            positive[owner] += value
+        chars[owner] += len(block.text)
+        link_chars[owner] += block.link_chars
     for index in range(count - 1, 0, -1):
         parent = parents[index]
         if parent >= 0:
             positive[parent] += positive[index]
+            chars[parent] += chars[index]
+            link_chars[parent] += link_chars[index]
     total_positive = outside_positive + sum(
         positive[i] for i in range(count) if parents[i] < 0
     )
@@ -91,8 +101,14 @@ def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) ->
         reason = soft.get(index)
         if reason is None or reason in overruled[index]:
             continue
+        prose = (
+            reason in _PROSE_OVERRULES
+            and positive[index] >= settings.prose_keep_value
+            and link_chars[index] <= settings.prose_max_link_share * chars[index]
+        )
         if (
-            index in core
+            prose
+            or index in core
             or positive[index] >= keep_floor
             or group_positive[(parent, reason)] >= keep_floor
         ):
@@ -220,13 +236,17 @@ def _choose_node(
         if score[ancestor] >= settings.ancestor_tolerance * best_score:
             chosen = ancestor
         ancestor = page.parents[ancestor]
+    # The most specific semantic container that holds most of the chosen content.
+    preferred = chosen
+    floor = settings.semantic_share * score[chosen]
     for node in page.semantic:
-        if pruned_by[node] >= 0 or node == chosen:
+        if pruned_by[node] >= 0 or score[node] < floor:
             continue
-        related = chosen <= node <= page.ends[chosen] or node <= chosen <= page.ends[node]
-        if related and score[node] >= settings.semantic_share * score[chosen]:
-            return node
-    return chosen
+        if chosen <= node <= page.ends[chosen] and node > preferred:
+            preferred = node
+        elif node < chosen <= page.ends[node] and preferred == chosen:
+            preferred = node
+    return preferred
 
 
 def render(blocks: list[Block]) -> str:

@@ -28,6 +28,10 @@ class HtmlSettings:
     # A soft match (class/id word) is kept when its subtree holds this share of the page's
     # positive block value or more: then it is the content, not a widget.
     soft_keep_share: float = 0.5
+    # A navigation/sidebar/header/form match is also overruled when its subtree is prose:
+    # at least this much positive block value, with at most this share of link text.
+    prose_keep_value: float = 1000.0
+    prose_max_link_share: float = 0.15
     # An ancestor of the best-scoring node is preferred while its score is at least this
     # fraction of the best (it adds about as much content as noise).
     ancestor_tolerance: float = 0.9

@@ -197,7 +197,7 @@ def walk(root: Tag, rules: HtmlRules, *, hard_cuts: bool = False) -> PageSkeleto
             state["kind"] = kind
             if kind == "pre":
                 state["pre"] += 1
-        if name in SEMANTIC_TAGS or _semantic_prop(attrs):
+        if name in SEMANTIC_TAGS or _semantic_prop(attrs) or _names_content(attrs, rules):
             page.semantic.append(index)
             state["semantic"] += 1
         if name == "h1" and page.first_h1 is None:
@@ -205,6 +205,16 @@ def walk(root: Tag, rules: HtmlRules, *, hard_cuts: bool = False) -> PageSkeleto
         stack.append((iter(child.contents), index, saved))
     flush()
     return page
+
+
+def _names_content(attrs: dict, rules: HtmlRules) -> bool:
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    if not classes and not ident:
+        return False
+    if classes is not None and not isinstance(classes, str):
+        classes = " ".join(classes)
+    return rules.names_content(f"{classes or ''} {ident or ''}".lower())
 
 
 def _semantic_prop(attrs: dict) -> bool:
