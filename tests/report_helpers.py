@@ -65,7 +65,11 @@ def build_edge_corpus(root: Path) -> Path:
                    "© 2026 Example Media. All rights reserved.",
                    "Copyright 2026 Example Media Group, all rights reserved worldwide.",
                    "Photo: Example Media archive, licensed for editorial use only",
-                   "Short story here."]) + "\n", encoding="utf-8")
+                   "Photo credit: Example Media staff photographer, all rights reserved",
+                   "© Example Media Group 2026. All rights reserved. Reproduction prohibited.",
+                   "Share this article", "Follow us", "Back to top", "Sign up",
+                   "The council approved the new cycle lane after a long debate on Monday."])
+        + "\n", encoding="utf-8")
     (edge / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00 this is not a gzip stream")
     (edge / "empty.txt").write_bytes(b"")
     (edge / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n")

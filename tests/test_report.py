@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 
 from tests.report_helpers import SEED_003, build_edge_corpus, run_library
 from textwash.cli import main
+from textwash.document import Document
 from textwash.report import STATS_JSON, build_report, render_markdown
 from textwash.report_charts import bar_chart
 from textwash.report_html import render_html
@@ -33,8 +34,8 @@ def run_files(output: Path, run_id: str) -> tuple[list[dict], dict, BeautifulSou
 
 def expected_flags(record: dict) -> list[str]:
     """The review flags, recomputed from a finished record alone."""
-    text, chars_in = record["text"], record["stats"]["chars_in"]
-    share = min(max(1 - len(text) / chars_in, 0.0), 1.0) if chars_in else 0.0
+    text, removed = record["text"], sum(len(r["text"]) for r in record["removed"])
+    share = removed / (removed + len(text)) if removed + len(text) else 0.0
     flags = []
     if not text.strip():
         flags.append("empty-after-cleaning")
@@ -89,7 +90,7 @@ def test_report_accounts_for_every_input_and_matches_the_records(edge_run):
     assert {item["id"]: item["flags"] for item in stats["review"]} == flagged
     assert stats["review_total"] == len(flagged)
     assert stats["review_flags"] == Counter(f for flags in flagged.values() for f in flags)
-    assert {"empty-after-cleaning", "mostly-removed", "very-short", "undetermined-language",
+    assert {"empty-after-cleaning", "very-short", "undetermined-language",
             "damaged-encoding"} <= set(stats["review_flags"])
     assert {d["id"] for d in stats["damaged"]} == {r["id"] for r in records
                                                    if r["encoding"]["damaged"]}
@@ -186,6 +187,32 @@ def test_next_run_shows_deltas_and_the_corpus_view_lists_every_run(tmp_path: Pat
     for href in links.values():
         assert (output / "_report" / href).resolve().is_file()
     assert index.select_one("#corpus .value").text == f"{sum(on_disk.values()):,}"
+
+
+def document(text: str, removed: list[str], **fields) -> Document:
+    doc = Document(id="d", source_path="p.txt", index=0, kind="text", text=text,
+                   language=fields.pop("language", "en"), **fields)
+    for line in removed:
+        doc.remove(line, "ui-label")
+    return doc
+
+
+def test_each_review_flag_is_raised_by_what_it_names():
+    long_text = "A sentence of real prose about the harbour festival and its boats. " * 4
+    cases = {
+        "empty-after-cleaning": document("", ["Menu", "Share"]),
+        "mostly-removed": document(long_text, ["x" * (5 * len(long_text))]),
+        "very-short": document("Too short to be an article.", []),
+        "undetermined-language": document(long_text, [], language="und"),
+        "damaged-encoding": document(long_text, [], encoding_damaged=True),
+    }
+    for flag, doc in cases.items():
+        stats = RunStats()
+        stats.add_document(doc)
+        assert stats.review_flags == {flag: 1}, flag
+    stats = RunStats()
+    stats.add_document(document(long_text, ["x" * len(long_text)]))
+    assert stats.review_total == 0 and stats.removal_share_histogram[5] == 1
 
 
 def test_report_command_prints_the_summary_and_rebuilds_a_missing_html(edge_run, capsys):

@@ -268,7 +268,7 @@ def render_markdown(report: RunReport) -> str:
         for reason, lines in ranked(stats.removed_by_reason):
             examples = "<br>".join(
                 f"`{_md_escape(ex['text'][:120])}` ({_md_escape(ex['path'])})"
-                for ex in stats.removal_examples.get(reason, [])
+                for ex in stats.examples(reason)
             )
             out.append(
                 f"| {reason} | {lines:,} | {stats.removed_chars_by_reason[reason]:,} |"

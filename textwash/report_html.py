@@ -22,6 +22,7 @@ from markupsafe import Markup
 from textwash.report import MAX_LISTED_RECORD_FAILURES, RunReport, ranked, share_bin_label
 from textwash.report_charts import PALETTE, STATUS_COLOURS, bar_chart, column_chart, stacked_bar
 from textwash.stats import (
+    EXAMPLES_PER_DOCUMENT,
     EXAMPLES_PER_REASON,
     HEAVY_REMOVAL_SHARE,
     LENGTH_BIN_BOUNDS,
@@ -154,6 +155,7 @@ def render_html(report: RunReport) -> str:
         heavy_pct=round(HEAVY_REMOVAL_SHARE * 100),
         very_short=VERY_SHORT_CHARS,
         examples_per_reason=EXAMPLES_PER_REASON,
+        examples_per_document=EXAMPLES_PER_DOCUMENT,
         params_text=params_text,
         corpus_href=quote(os.path.relpath(corpus_index, report.run_dir)),
         css=stylesheet(),

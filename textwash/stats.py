@@ -17,8 +17,10 @@ from typing import Any
 from textwash.document import Document
 
 STATS_VERSION = 2
-# Distinct removed lines kept per reason as examples for the report.
+# Distinct removed lines kept per reason as examples for the report, preferring at most
+# EXAMPLES_PER_DOCUMENT from each document so that one page does not fill the list.
 EXAMPLES_PER_REASON = 8
+EXAMPLES_PER_DOCUMENT = 2
 MAX_REVIEW_ITEMS = 1000
 MAX_LISTED_DOCUMENTS = 200
 # Removed lines kept with each document listed for review.
@@ -58,11 +60,14 @@ def length_bin(chars: int) -> int:
     return len(LENGTH_BIN_BOUNDS)
 
 
-def removed_share(chars_in: int, chars_out: int) -> float:
-    """The share of a document's characters that cleaning removed, in [0, 1]."""
-    if not chars_in:
-        return 0.0
-    return min(max(1 - chars_out / chars_in, 0.0), 1.0)
+def removed_share(removed_chars: int, chars_out: int) -> float:
+    """The share of a document's text that cleaning removed, in [0, 1].
+
+    Counted on text (removed lines and blocks against the text kept), not on the input's
+    characters: an HTML page's markup is not text a reader lost.
+    """
+    total = removed_chars + chars_out
+    return removed_chars / total if total else 0.0
 
 
 @dataclass(slots=True)
@@ -80,6 +85,8 @@ class RunStats:
     removed_by_reason: Counter[str] = field(default_factory=Counter)
     removed_chars_by_reason: Counter[str] = field(default_factory=Counter)
     removal_examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # A document's further lines of a reason: shown only where the list is not full.
+    removal_examples_more: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     removal_share_histogram: list[int] = field(default_factory=lambda: [0] * REMOVAL_BINS)
     length_histogram: list[int] = field(
         default_factory=lambda: [0] * (len(LENGTH_BIN_BOUNDS) + 1)
@@ -117,12 +124,16 @@ class RunStats:
         self.lines_in += doc.lines_in
         self.lines_removed += len(doc.removed)
         ref = {"path": doc.source_path, "id": doc.id, "index": doc.index}
+        rank: Counter[str] = Counter()
         for removal in doc.removed:
             self.removed_by_reason[removal.reason] += 1
             self.removed_chars_by_reason[removal.reason] += len(removal.text)
-            _keep_example(self.removal_examples.setdefault(removal.reason, []),
+            examples = (self.removal_examples if rank[removal.reason] < EXAMPLES_PER_DOCUMENT
+                        else self.removal_examples_more)
+            rank[removal.reason] += 1
+            _keep_example(examples.setdefault(removal.reason, []),
                           {**ref, "text": removal.text[:300]})
-        share = removed_share(doc.chars_in, chars_out)
+        share = removed_share(sum(len(r.text) for r in doc.removed), chars_out)
         self.removal_share_histogram[min(int(share * REMOVAL_BINS), REMOVAL_BINS - 1)] += 1
         self.length_histogram[length_bin(chars_out)] += 1
         self.languages[doc.language] += 1
@@ -167,10 +178,11 @@ class RunStats:
             getattr(self, name).update(getattr(other, name))
         for name in _SUMS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for reason, examples in other.removal_examples.items():
-            mine = self.removal_examples.setdefault(reason, [])
-            for example in examples:
-                _keep_example(mine, example)
+        for name in ("removal_examples", "removal_examples_more"):
+            for reason, examples in getattr(other, name).items():
+                mine = getattr(self, name).setdefault(reason, [])
+                for example in examples:
+                    _keep_example(mine, example)
         for name in ("removal_share_histogram", "length_histogram"):
             setattr(self, name, [a + b for a, b in zip(getattr(self, name), getattr(other, name),
                                                      strict=True)])
@@ -180,11 +192,29 @@ class RunStats:
         for path, summary in other.input_summaries.items():
             self.input_summaries[path] = summary
 
+    def examples(self, reason: str) -> list[dict[str, Any]]:
+        """The removed lines to show for `reason`: up to EXAMPLES_PER_REASON distinct texts,
+        first those of documents not yet shown EXAMPLES_PER_DOCUMENT times, in input order."""
+        shown = list(self.removal_examples.get(reason, []))
+        texts = {example["text"] for example in shown}
+        for example in self.removal_examples_more.get(reason, []):
+            if len(shown) >= EXAMPLES_PER_REASON:
+                break
+            if example["text"] not in texts:
+                shown.append(example)
+                texts.add(example["text"])
+        return shown
+
     def to_dict(self) -> dict[str, Any]:
         """The `stats.json` form (without the per-input summaries)."""
         data: dict[str, Any] = {"stats_version": STATS_VERSION}
         for item in fields(self):
-            if item.name == "input_summaries":
+            if item.name in ("input_summaries", "removal_examples_more"):
+                continue
+            if item.name == "removal_examples":
+                data[item.name] = {reason: self.examples(reason)
+                                   for reason in sorted(set(self.removal_examples)
+                                                        | set(self.removal_examples_more))}
                 continue
             value = getattr(self, item.name)
             # dataclasses.asdict would rebuild a Counter from (key, count) pairs: wrong.
@@ -204,7 +234,8 @@ class RunStats:
 
 
 def _keep_example(examples: list[dict[str, Any]], example: dict[str, Any]) -> None:
-    """Keep the first EXAMPLES_PER_REASON distinct texts, in input order."""
+    """Keep the first EXAMPLES_PER_REASON distinct texts, in input order (merging batches
+    in input order keeps the same ones whatever the batch size)."""
     if len(examples) < EXAMPLES_PER_REASON and all(
         kept["text"] != example["text"] for kept in examples
     ):
