@@ -372,3 +372,19 @@ def test_unreadable_files_and_folders_are_reported_not_fatal():
     finally:
         os.chmod(root / "closed", 0o755)
         shutil.rmtree(base)
+
+
+def test_a_refused_file_never_closes_a_descriptor_reused_elsewhere(tmp_path: Path):
+    import gc
+
+    item = _jsonl_item(tmp_path, 1)
+    item.abs_path.write_bytes(b'{"text": "rewritten after listing, longer than before"}\n')
+    with pytest.raises(InputError) as refused:  # keeps the refused reader alive
+        list(iter_records(item, Limits()))
+    other = os.open(tmp_path / "d.jsonl", os.O_RDONLY)  # likely the refused one's number
+    try:
+        del refused
+        gc.collect()
+        os.fstat(other)
+    finally:
+        os.close(other)
