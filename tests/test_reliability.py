@@ -388,3 +388,17 @@ def test_a_refused_file_never_closes_a_descriptor_reused_elsewhere(tmp_path: Pat
         os.fstat(other)
     finally:
         os.close(other)
+
+
+def test_an_output_folder_inside_the_input_folder_is_never_read_as_input(tmp_path: Path):
+    from tests.library_run import run_corpus
+
+    raw = tmp_path / "data"
+    raw.mkdir()
+    (raw / "story.txt").write_text(GOOD_TEXT)
+    run_corpus(raw, raw / "clean")
+    second = run_corpus(raw, raw / "clean")["report"]
+    lines = (Path(second["run_dir"]) / "manifest.jsonl").read_text().splitlines()
+    entries = {e["path"]: (e["status"], e["reason"]) for e in map(json.loads, lines)}
+    assert entries == {"clean": ("skipped", "output-folder-not-read"),
+                       "story.txt": ("skipped", "unchanged")}

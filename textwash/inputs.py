@@ -28,6 +28,7 @@ import orjson
 
 from textwash.config import Limits
 from textwash.document import DocumentKind
+from textwash.state import STATE_FILE
 
 FORMATS: dict[str, str] = {
     ".txt": "text",
@@ -165,7 +166,9 @@ def discover(root: Path) -> list[InputFile]:
     """All files under `root`, sorted by path, each classified or given a skip reason.
 
     Folders that cannot be listed appear as skipped entries (`unreadable-directory`)
-    instead of vanishing silently.
+    instead of vanishing silently. A textwash output folder inside `root` (it holds a
+    run-state file) is one skipped entry, never read: cleaning outputs as inputs would
+    grow the corpus with every run.
     """
     root = root.resolve()
     if not root.is_dir():
@@ -181,6 +184,10 @@ def discover(root: Path) -> list[InputFile]:
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         dirnames.sort()
         base = Path(dirpath)
+        if STATE_FILE in filenames and base != root:
+            found.append(_skipped(root, base, "output-folder-not-read"))
+            dirnames.clear()
+            continue
         for name in sorted(dirnames):
             if (base / name).is_symlink():
                 found.append(_skipped(root, base / name, "symlink-directory-not-followed"))
