@@ -179,8 +179,10 @@ def _rescued_by_context(
     body = [w >= settings.body_words and ends_sentence(line) for w, line in zip(words, lines,
                                                                                strict=True)]
 
+    rescued: set[int] = set()
+
     def kept_body(k: int) -> bool:
-        return 0 <= k < n and k not in reasons and bool(content[k]) and body[k]
+        return 0 <= k < n and body[k] and (k in rescued or (k not in reasons and content[k]))
 
     def dropped(k: int) -> bool:
         if k == title_at:
@@ -188,10 +190,18 @@ def _rescued_by_context(
         reason = reasons.get(k)
         return reason == "template" or (reason is None and not content[k])
 
-    rescued: set[int] = set()
-    for k in range(n):
-        if dropped(k) and body[k] and (kept_body(k - 1) or kept_body(k + 1)):
-            rescued.add(k)
+    # prose next to kept prose (captions and other rule-removed lines in between skipped),
+    # repeated until no paragraph is added
+    neighbours = _neighbours_past(reasons, n)
+    changed = True
+    while changed:
+        changed = False
+        for k in range(n):
+            if k in rescued or not (dropped(k) and body[k]):
+                continue
+            if any(kept_body(j) for j in neighbours[k]):
+                rescued.add(k)
+                changed = True
     k = 0
     while k < n:
         if not (dropped(k) and _is_heading(lines[k], words[k], settings)):
@@ -209,6 +219,21 @@ def _rescued_by_context(
             rescued.update(range(k, end + 1))
         k = end + 1
     return rescued
+
+
+def _neighbours_past(reasons: dict[int, str], n: int) -> list[tuple[int, ...]]:
+    """For each line, the nearest lines above and below that no rule removed."""
+    ruled = {k for k, reason in reasons.items() if reason != "template"}
+    out = []
+    for k in range(n):
+        above = k - 1
+        while above in ruled:
+            above -= 1
+        below = k + 1
+        while below in ruled:
+            below += 1
+        out.append((above, below))
+    return out
 
 
 def _is_heading(line: str, words: int, settings: BoilerplateSettings) -> bool:
