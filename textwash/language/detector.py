@@ -49,8 +49,11 @@ class DetectorSettings:
     min_block_chars: int = 40
     # A language covering less of the text than this is left out of the mix.
     min_share: float = 0.1
-    # Log-score head start (nats) of the document's language within each paragraph.
+    # Log-score head start of the document's language within each paragraph: this many
+    # nats, or this many per letter of the paragraph if that is more (names and product
+    # lists score a little of everything; real prose in another language scores far more).
     document_bonus: float = 15.0
+    document_bonus_per_letter: float = 0.5
     # Token cache size; cleared between texts once full.
     max_cached_tokens: int = 50_000
 
@@ -234,7 +237,10 @@ class Detector:
         scores = sums[:, columns] + weights[:, None] * sums[:, self._lexicon_columns[script]]
         favoured_at = self._positions[script].get(overall.language)
         if favoured_at is not None:
-            scores[:, favoured_at] += self.settings.document_bonus
+            scores[:, favoured_at] += np.maximum(
+                self.settings.document_bonus,
+                self.settings.document_bonus_per_letter * block_letters,
+            )
         codes = self._codes[script]
         labels = [
             codes[best] if scored and letters_in >= self.settings.min_letters else UNDETERMINED
@@ -340,7 +346,9 @@ class Detector:
             return Decision(codes[0], math.inf, total)
         favoured_at = self._positions[script].get(favoured) if favoured else None
         if favoured_at is not None:
-            scores[favoured_at] += self.settings.document_bonus
+            scores[favoured_at] += max(
+                self.settings.document_bonus, self.settings.document_bonus_per_letter * total
+            )
         best = int(scores.argmax())  # the first of equal scores: ties break the same way
         top = scores[best]
         scores[best] = -math.inf
