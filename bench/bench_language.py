@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 
 from bench import language_samples as samples
-from bench.common import REPO, SEEDS, Row, rate
+from bench.common import REPO, SEEDS, Row, missing_row, rate, shared_path
 from textwash.config import Config
 from textwash.language import identify
 
@@ -74,6 +74,35 @@ def _langdetect_accuracy(data: list[samples.Sample]) -> float:
     return right / len(data)
 
 
+def _web_pages_rows() -> list[Row]:
+    """Real flattened pages: agreement with langdetect on whole pages, spurious mixes."""
+    folder = shared_path("bench", "wcxb-dev-text")
+    if folder is None:
+        return [missing_row("language: web pages agreeing with langdetect", "wcxb-dev-text")]
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    pages = [p.read_text("utf-8", errors="replace") for p in sorted(folder.glob("*.txt"))[::5]]
+    pages = [page for page in pages if len(page) >= 200]
+    agree = multilingual = 0
+    for page in pages:
+        try:
+            reference = detect(page[:5000])
+        except LangDetectException:
+            reference = "und"
+        result = identify(page, 10_000)
+        agree += result.language == {"zh-cn": "zh", "zh-tw": "zh"}.get(reference, reference)
+        multilingual += len(result.languages) > 1
+    inputs = f"{len(pages)} wcxb-dev pages (every 5th), raw flattened text"
+    return [
+        Row("language: web pages agreeing with langdetect", f"{agree / len(pages):.1%}",
+            "high", inputs, "whole-page label; langdetect is accurate on long text"),
+        Row("language: web pages reported multilingual", f"{multilingual / len(pages):.1%}",
+            "low", inputs, "before boilerplate removal: menus and product lists included"),
+    ]
+
+
 def _calibration_error(data: list[samples.Sample]) -> tuple[float, int]:
     """Expected calibration error: |confidence − accuracy| per confidence value, weighted."""
     groups: dict[float, list[bool]] = {}
@@ -109,6 +138,13 @@ def rows() -> list[Row]:
             Row(f"language: {name}", f"{right / len(data):.1%}", targets[name],
                 f"{len(data)} test samples, {languages} languages", note)
         )
+
+    documents_only = _sets()["documents"]
+    single = sum(len(identify(s.text).languages) == 1 for s in documents_only)
+    out.append(Row("language: one-language documents with a one-language mix",
+                   f"{single / len(documents_only):.1%}", "high",
+                   f"{len(documents_only)} test documents", "no spurious second language"))
+    out.extend(_web_pages_rows())
 
     texts = [s.text for s in everything] + list(HOSTILE_INPUTS[:-4])
     first = [identify(t).language for t in texts]
