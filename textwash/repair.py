@@ -204,13 +204,21 @@ def _repair_lines(text: str, repairs: Counter[str], *, markup: bool, present: se
     config = _FTFY_MARKUP if markup else _FTFY_TEXT
     plans: list[list[tuple[str, str]]] = []
     lines = text.split("\n")
-    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-    mojibake_lines = {bisect.bisect_right(starts, position) - 1 for position in pairs}
     entities = not markup and "&" in present
     escapes = "\x1b" in present
     controls = any(c < "\x20" or "\x7f" <= c <= "\x9f" for c in present)
-    for index in sorted(set(range(len(lines))) if entities or escapes or controls
-                        else mojibake_lines):
+    flagged = list(pairs)
+    if entities:
+        flagged.extend(match.start() for match in _ENTITY.finditer(text))
+    if escapes:
+        flagged.extend(match.start() for match in re.finditer("\x1b\\[", text))
+    if controls:
+        flagged.extend(match.start() for match in _CONTROL.finditer(text))
+    if not flagged:
+        return text
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    mojibake_lines = {bisect.bisect_right(starts, position) - 1 for position in pairs}
+    for index in sorted({bisect.bisect_right(starts, position) - 1 for position in flagged}):
         line = lines[index]
         mojibake = index in mojibake_lines
         if mojibake:
@@ -472,7 +480,7 @@ _URLISH_TOKEN = re.compile(r"\S*(?:://|www\.|[=&/_<>{}:;|`\\]|\?\S*=)\S*")
 
 def restore_lost_dashes(text: str, repairs: Counter[str]) -> str:
     """Turn '?' that stands for a lost em dash between English words back into '—'."""
-    if "?" not in text:
+    if not _any_question_mark(text, _may_be_lost_dash):
         return text
     lines = text.split("\n")
     for index, line in enumerate(lines):
@@ -482,6 +490,25 @@ def restore_lost_dashes(text: str, repairs: Counter[str]) -> str:
         if "?" in visible and _is_english_prose(visible):
             lines[index] = _restore_line(line, visible, repairs)
     return "\n".join(lines)
+
+
+def _any_question_mark(text: str, test: Callable[[str, str], bool]) -> bool:
+    """Whether some '?' in `text` passes `test(before, after)`: a walk over the few '?'
+    of a text, much faster than a regex with lookbehinds over all of it."""
+    position = text.find("?")
+    while position >= 0:
+        if test(text[position - 1:position], text[position + 1:position + 2]):
+            return True
+        position = text.find("?", position + 1)
+    return False
+
+
+def _may_be_lost_dash(before: str, after: str) -> bool:
+    return (before.isalnum() and after.isalnum()) or (before == " " and after == " ")
+
+
+def _may_be_lost_letter(before: str, after: str) -> bool:
+    return after.isalnum() or after == "?" or before.isalpha()
 
 
 def _blank_tags(line: str) -> str:
@@ -633,6 +660,8 @@ def _lost_letter_marks(line: str) -> list[int]:
 
 
 def _count_lost_letters(text: str, repairs: Counter[str]) -> int:
+    if not _any_question_mark(text, _may_be_lost_letter):
+        return 0
     runs = sum(len(_lost_letter_marks(line)) for line in text.split("\n") if "?" in line)
     if runs:
         repairs["lossy-damage-kept"] += runs
