@@ -40,7 +40,7 @@ WEB_LEGACY_ENCODINGS: tuple[str, ...] = (
     "cp1254", "cp1255", "iso8859-8", "cp1256", "cp1257", "cp874", "cp932", "euc_jp",
     "cp949", "gb18030", "big5hkscs", "iso8859-5", "iso8859-6", "iso8859-4", "iso8859-13",
 )
-DETECTION_WINDOW = 65536
+DETECTION_WINDOW = 16384
 # How much better (mean plausibility per non-ASCII character) the detected decoding of a
 # page must read before it overrides a declared single-byte charset.
 DECLARATION_OVERRIDE_MARGIN = 0.5

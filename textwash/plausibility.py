@@ -18,7 +18,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _COMMON_SYMBOLS = frozenset("€£¥¢©®°±×÷§¶·«»¿¡\u00a0–—‘’‚“”„…•′″‹›™")
@@ -178,13 +178,19 @@ def _frequent_letters() -> dict[str, frozenset[str]]:
 
 
 def _count_letter(reading: Reading, char: str) -> None:
-    script = _script(char)
+    script, frequent, cased, upper = _letter_facts(char)
     reading.letters[script] = reading.letters.get(script, 0) + 1
-    if char in _frequent_letters().get(script, ()):
+    if frequent:
         reading.frequent[script] = reading.frequent.get(script, 0) + 1
-    if char.isupper() or char.islower():
-        reading.cased += 1
-        reading.upper += char.isupper()
+    reading.cased += cased
+    reading.upper += upper
+
+
+@cache
+def _letter_facts(char: str) -> tuple[str, bool, bool, bool]:
+    script = _script(char)
+    frequent = char in _frequent_letters().get(script, ())
+    return script, frequent, char.isupper() or char.islower(), char.isupper()
 
 
 def _letter_shape(reading: Reading) -> float:
@@ -208,6 +214,7 @@ def text_score(text: str) -> float:
     return read(text).score
 
 
+@lru_cache(maxsize=65536)
 def _context_penalty(char: str, before: str, after: str) -> float:
     penalty = 0.0
     for neighbour in (before, after):
