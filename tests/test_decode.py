@@ -114,3 +114,10 @@ def test_plausibility_prefers_the_right_decoding_of_the_same_bytes():
     assert text_score(raw.decode("cp1251")) > text_score(raw.decode("cp1252"))
     raw = POLISH.encode("iso-8859-2")
     assert text_score(raw.decode("iso-8859-2")) > text_score(raw.decode("cp1250"))
+
+
+def test_an_xml_declaration_is_read_in_a_file_not_taken_for_html():
+    text = f'<?xml version="1.0" encoding="koi8-r"?>\n<doc>{RUSSIAN}</doc>'
+    decoded = decode_bytes(text.encode("koi8-r"))
+    assert decoded.text == text
+    assert decoded.method == "declared"

@@ -104,7 +104,7 @@ def decode_bytes(raw: bytes, *, html: bool = False) -> Decoded:
         return Decoded(raw.decode("utf-8"), "utf-8", "utf-8")
     except UnicodeDecodeError:
         pass
-    if html:
+    if html or raw[:64].lstrip().startswith(b"<?xml"):
         declared = declared_charset(raw)
         if declared and declared not in ("utf-8", "utf-16-le", "utf-16-be"):
             try:
