@@ -233,7 +233,7 @@ class Detector:
             block_letters < self.settings.short_letters,
             self.settings.short_lexicon_weight,
             self.settings.lexicon_weight,
-        )
+        ) * float(self.table.scripts[script].lexicon)
         scores = sums[:, columns] + weights[:, None] * sums[:, self._lexicon_columns[script]]
         favoured_at = self._positions[script].get(overall.language)
         if favoured_at is not None:
@@ -340,6 +340,8 @@ class Detector:
         weight = self.settings.lexicon_weight
         if total < self.settings.short_letters:
             weight = self.settings.short_lexicon_weight
+        if not self.table.scripts[script].lexicon:
+            weight = 0.0
         scores = vector.take(self._columns[script])
         scores += weight * vector.take(self._lexicon_columns[script])
         if len(scores) == 1:

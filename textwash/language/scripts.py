@@ -23,6 +23,7 @@ class Script:
     decides: str | None
     candidates: tuple[str, ...]
     weight: float
+    lexicon: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,7 @@ def script_table() -> ScriptTable:
                 spec.get("decides"),
                 tuple(spec.get("candidates", ())),
                 float(spec.get("weight", 1)),
+                bool(spec.get("lexicon", True)),
             )
         )
         spans.extend((low, high, position) for low, high in spec["ranges"])
