@@ -46,22 +46,23 @@ class Forest:
     same number of steps (`depth`) in lockstep for all lines at once.
     """
 
-    feature: np.ndarray  # int32, per node
+    feature: np.ndarray  # intp, per node
     threshold: np.ndarray  # float64, per node: go right when x > threshold
-    child: np.ndarray  # int32, per node
+    child: np.ndarray  # intp, per node
     value: np.ndarray  # float64, per node (leaf output, 0 for inner nodes)
-    roots: np.ndarray  # int32, per tree
+    roots: np.ndarray  # intp, per tree
     depth: int
 
     def raw_score(self, x: np.ndarray) -> np.ndarray:
         n, width = x.shape
         flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
-        offsets = np.arange(0, n * width, width, dtype=np.int64)[:, None]
+        offsets = np.arange(0, n * width, width, dtype=np.intp)[:, None]
         node = np.broadcast_to(self.roots, (n, len(self.roots)))
         for _ in range(self.depth):
-            go_right = flat[offsets + self.feature[node]] > self.threshold[node]
-            node = self.child[node] + go_right
-        return self.value[node].sum(axis=1)
+            at = self.feature.take(node)
+            at += offsets
+            node = self.child.take(node) + (flat.take(at) > self.threshold.take(node))
+        return self.value.take(node).sum(axis=1)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Probability that each row is main content."""
@@ -105,9 +106,9 @@ class Forest:
                 queue.append((node["left_child"], left, level + 1))
                 queue.append((node["right_child"], left + 1, level + 1))
         return cls(
-            np.array(feature, dtype=np.int64), np.array(threshold, dtype=np.float64),
-            np.array(child, dtype=np.int64), np.array(value, dtype=np.float64),
-            np.array(roots, dtype=np.int64), depth,
+            np.array(feature, dtype=np.intp), np.array(threshold, dtype=np.float64),
+            np.array(child, dtype=np.intp), np.array(value, dtype=np.float64),
+            np.array(roots, dtype=np.intp), depth,
         )
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
@@ -123,11 +124,11 @@ class Forest:
     @classmethod
     def from_arrays(cls, data: Any, prefix: str) -> Forest:
         return cls(
-            data[f"{prefix}_feature"].astype(np.int64),
+            data[f"{prefix}_feature"].astype(np.intp),
             data[f"{prefix}_threshold"].astype(np.float64),
-            data[f"{prefix}_child"].astype(np.int64),
+            data[f"{prefix}_child"].astype(np.intp),
             data[f"{prefix}_value"].astype(np.float64),
-            data[f"{prefix}_roots"].astype(np.int64),
+            data[f"{prefix}_roots"].astype(np.intp),
             int(data[f"{prefix}_depth"]),
         )
 
