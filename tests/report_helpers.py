@@ -37,6 +37,8 @@ ENGLISH = ("The committee met on Tuesday to discuss the new budget for the regio
            "network, which has grown steadily over the past decade despite repeated cuts.")
 GERMAN = ("Der Ausschuss traf sich am Dienstag, um über den neuen Haushalt für das regionale "
           "Bibliotheksnetz zu beraten, das trotz wiederholter Kürzungen stetig gewachsen ist.")
+GERMAN_MORE = ("Die Stadt plant außerdem neue Leseräume und längere Öffnungszeiten am "
+               "Wochenende, damit Familien und Schüler die Bibliotheken besser nutzen können.")
 
 
 def build_edge_corpus(root: Path) -> Path:
@@ -49,7 +51,8 @@ def build_edge_corpus(root: Path) -> Path:
     lines = [
         json.dumps({"id": "ok", "text": ENGLISH + "\n\n" + ENGLISH}),
         "{broken json",
-        json.dumps({"id": "mixed", "text": "\n\n".join([ENGLISH, GERMAN, GERMAN, ENGLISH])}),
+        json.dumps({"id": "mixed",
+                    "text": "\n\n".join([ENGLISH, GERMAN, GERMAN_MORE, ENGLISH])}),
         json.dumps({"id": "numbers", "text": "12 345 678 — 90 11 12 — 13 14"}),
         json.dumps({"id": "chrome", "text": "Share\nClose\nText Size\nJoin us on social!"}),
         json.dumps({"id": "short", "text": "A short note about the weather today."}),

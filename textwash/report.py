@@ -33,6 +33,7 @@ from textwash.runner import (
     write_json,
     write_manifest,
 )
+from textwash.state import STATE_FILE, StateDB
 from textwash.stats import REMOVAL_BINS, STATS_VERSION, RunStats
 
 REPORT_MD = "report.md"
@@ -393,7 +394,7 @@ def write_run_report(
     from textwash.report_corpus import update_corpus_view
     from textwash.report_html import render_html
 
-    previous_id = run.state.previous_run(run.run_id)
+    previous_id = previous_finished_run(run.state, run.run_id)
     previous = load_stats(run.output_dir / RUNS_DIR / previous_id) if previous_id else None
     write_manifest(run.run_dir, entries)
     report = build_report(
@@ -460,13 +461,37 @@ def load_report(output_dir: Path, run_id: str) -> RunReport | None:
     )
 
 
+def previous_finished_run(state: StateDB, run_id: str) -> str | None:
+    """The last run that finished among those started before `run_id`.
+
+    Runs are ordered by when they were registered, not by id: two runs started within
+    the same second have ids that sort by their random suffix.
+    """
+    row = state.conn.execute(
+        "SELECT run_id FROM runs WHERE status = 'finished'"
+        " AND rowid < (SELECT rowid FROM runs WHERE run_id = ?)"
+        " ORDER BY rowid DESC LIMIT 1",
+        (run_id,),
+    ).fetchone()
+    return row[0] if row else None
+
+
 def latest_run_id(output_dir: Path) -> str | None:
     """The newest run under `output_dir` that has its stats (a finished run)."""
     runs_dir = output_dir / RUNS_DIR
     if not runs_dir.is_dir():
         return None
-    finished = sorted(p.name for p in runs_dir.iterdir() if (p / STATS_JSON).exists())
-    return finished[-1] if finished else None
+    finished = {p.name for p in runs_dir.iterdir() if (p / STATS_JSON).exists()}
+    if (output_dir / STATE_FILE).exists():
+        state = StateDB(output_dir)
+        try:
+            rows = state.conn.execute("SELECT run_id FROM runs ORDER BY rowid DESC").fetchall()
+        finally:
+            state.close()
+        for (run_id,) in rows:
+            if run_id in finished:
+                return run_id
+    return max(finished) if finished else None
 
 
 def show_run(output_dir: Path, run_id: str) -> str | None:

@@ -76,7 +76,7 @@ def update_corpus(output_dir: Path, report: RunReport) -> dict[str, dict[str, An
 def runs_overview(output_dir: Path, state: StateDB) -> list[dict[str, Any]]:
     """Every run the state database knows, newest first, with its stats when it has them."""
     rows = state.conn.execute(
-        "SELECT run_id, started_at, finished_at, status FROM runs ORDER BY run_id DESC"
+        "SELECT run_id, started_at, finished_at, status FROM runs ORDER BY rowid DESC"
     ).fetchall()
     index_dir = output_dir / CORPUS_DIR
     runs = []

@@ -20,7 +20,7 @@ STATS_VERSION = 2
 # Distinct removed lines kept per reason as examples for the report, preferring at most
 # EXAMPLES_PER_DOCUMENT from each document so that one page does not fill the list.
 EXAMPLES_PER_REASON = 8
-EXAMPLES_PER_DOCUMENT = 2
+EXAMPLES_PER_DOCUMENT = 1
 MAX_REVIEW_ITEMS = 1000
 MAX_LISTED_DOCUMENTS = 200
 # Removed lines kept with each document listed for review.
