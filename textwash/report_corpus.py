@@ -104,6 +104,22 @@ def runs_overview(output_dir: Path, state: StateDB) -> list[dict[str, Any]]:
     return runs
 
 
+def run_label(run_id: str) -> str:
+    """A short chart label for a run id (20261122T091039Z-ac67 → 11-22 09:10)."""
+    stamp = run_id.split("-", 1)[0]
+    if len(stamp) < 15 or stamp[8] != "T":
+        return run_id[:12]
+    return f"{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}"
+
+
+def human_bytes(size: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size:,.1f} TB"
+
+
 def render_corpus_html(
     corpus: dict[str, dict[str, Any]], runs: list[dict[str, Any]], output_dir: Path
 ) -> str:
@@ -127,14 +143,15 @@ def render_corpus_html(
     charts = {
         "languages": bar_chart(top_with_other(ranked(languages), 20),
                                name="corpus-languages", label="Documents per language"),
-        "runs": column_chart([(r["run_id"][4:13].replace("T", " "), r["stats"]["documents"])
+        "runs": column_chart([(run_label(r["run_id"]), r["stats"]["documents"])
                               for r in charted],
                              name="runs", label="Documents cleaned per run",
-                             colour=PALETTE[0], width=max(320, min(1000, 70 * len(charted)))),
+                             colour=PALETTE[0], width=max(320, min(1000, 90 * len(charted)))),
     }
     return environment().get_template("corpus.html.j2").render(
         output_dir=str(output_dir), totals=totals, languages=ranked(languages),
         folders=sorted(folders.items()), runs=runs, charts=charts, css=stylesheet(),
+        size=human_bytes(totals["bytes"]),
     )
 
 
