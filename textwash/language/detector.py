@@ -68,7 +68,8 @@ class Decision:
 
 @dataclass(slots=True)
 class Evidence:
-    """What a stretch of text says: letters per script, n-gram scores per script."""
+    """What a stretch of text says: letters per script and, per n-gram-scored script, the
+    summed score row ([n-gram scores | lexicon lifts], one column pair per language)."""
 
     letters: Counter[int] = field(default_factory=Counter)
     scores: dict[int, np.ndarray] = field(default_factory=dict)
@@ -95,7 +96,6 @@ class Detector:
         self.profiles = load_profiles(self.settings.alpha)
         lexicon = load_lexicon(self.profiles.languages, self.settings.lexicon_floor_log10)
         self.scores = WordScores(self.profiles, lexicon)
-        self._width = self.scores.width
         self._entries: dict[str, _Entry] = {}
         self._columns = [
             self.profiles.columns(script.candidates) if script.candidates else None
