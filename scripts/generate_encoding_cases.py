@@ -301,6 +301,8 @@ NEGATIVE_EXTRAS: dict[str, list[str]] = {
         "Crème brûlée, jalapeño, naïve, façade, Zoë, Noël.",
         "Ţară, Ştefan, Ăla — Romanian with cedillas.",
         "Straße · Maße · Füße · Ärger · Öl · Übel",
+        'Mojibake: "Ã©" is what "é" looks like when UTF-8 is read as Windows-1252.',
+        "If you see â€™ where ’ belongs, the page was decoded with the wrong charset.",
     ],
     "ascii": [
         "The quick brown fox jumps over the lazy dog.",

@@ -100,6 +100,7 @@ def test_lossy_generated_cases_are_flagged_damaged(outcomes):
     "CONCLUSÃO: MÃE, PÃO E IRMÃ. NESTLÉ® 5×£35 ∆° ( o¬ô ) ÉTÉ® Ôôô",
     "Tom & Jerry, AT&T and R&D are fine as they are.",
     "Wait... what??? That can’t be right. Did he say why?? No.",
+    'Mojibake: "Ã©" is what "é" looks like when UTF-8 is read as Windows-1252.',
 ])
 def test_correct_text_comes_out_unchanged_and_unflagged(text: str):
     repaired = repair_text(text)

@@ -221,6 +221,9 @@ def _repair_lines(text: str, repairs: Counter[str], *, markup: bool, present: se
     for index in sorted({bisect.bisect_right(starts, position) - 1 for position in flagged}):
         line = lines[index]
         mojibake = index in mojibake_lines
+        discussed = mojibake and _discusses_mojibake(line)
+        if discussed:
+            mojibake = False
         if mojibake:
             fixed = _apply_known_plan(line, plans, repairs)
             mojibake = fixed == line
@@ -231,6 +234,8 @@ def _repair_lines(text: str, repairs: Counter[str], *, markup: bool, present: se
             # Like ftfy's "auto": a line of plain text that holds tags is markup, and its
             # entities are markup too.
             line_config = _FTFY_MARKUP if entity and _TAG.search(line) else config
+            if discussed:
+                line_config = line_config._replace(fix_encoding=False)
             fixed = _fix_with_ftfy(line, line_config, repairs, plans)
             if fixed == line and mojibake:
                 fixed = _fix_short_mojibake(line, plans, repairs)
@@ -330,6 +335,24 @@ def _c1_fit(shown: str, before: str, after: str, rest: str, word_before: str) ->
     if shown in _CP1252_LETTERS:
         return "loose" if before.isalpha() or after.isalpha() else ""
     return ""
+
+
+def _discusses_mojibake(line: str) -> bool:
+    """A line that shows one or two mojibake sequences next to the very characters they
+    stand for ('I saw "Ã¤" instead of "ä"') is about mojibake, not broken by it."""
+    matches = list(_MOJIBAKE_PAIR.finditer(line))
+    if not matches or len(matches) > 2:
+        return False
+    rest = _MOJIBAKE_PAIR.sub(" ", line)
+    for match in matches:
+        for codec in ("sloppy-windows-1252", "latin-1", "macroman"):
+            try:
+                decoded = match.group().encode(codec).decode("utf-8").strip()
+            except UnicodeError:
+                continue
+            if decoded and decoded in rest:
+                return True
+    return False
 
 
 def _apply_known_plan(line: str, plans: list[list[tuple[str, str]]],
