@@ -716,7 +716,9 @@ def lossy_cases(rng: random.Random) -> Iterator[Case]:
         cut = rng.randrange(len(raw))
         raw = raw[:cut] + rng.choice([b"\xff", b"\xfe\xfe", b"\x80"]) + raw[cut:]
         broken = raw.decode("utf-8", errors="replace")
-        yield Case("lossy-replacement-char", broken.encode("utf-8"), broken, damaged=True)
+        # Half arrive already decoded (U+FFFD in UTF-8), half as the damaged bytes.
+        data = broken.encode("utf-8") if i % 2 == 0 else raw
+        yield Case("lossy-replacement-char", data, broken, damaged=True)
 
 
 DASH_SENTENCES = [

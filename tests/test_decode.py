@@ -121,3 +121,13 @@ def test_an_xml_declaration_is_read_in_a_file_not_taken_for_html():
     decoded = decode_bytes(text.encode("koi8-r"))
     assert decoded.text == text
     assert decoded.method == "declared"
+
+
+def test_utf8_with_a_few_damaged_bytes_stays_utf8_and_is_counted():
+    raw = "Im Frühjahr blühen die Bäume schön.".encode()
+    raw = raw[:20] + b"\xfe\xfe" + raw[20:]
+    decoded = decode_bytes(raw)
+    assert decoded.encoding == "utf-8"
+    assert decoded.method == "utf-8-damaged"
+    assert decoded.text.replace("\ufffd", "") == "Im Frühjahr blühen die Bäume schön."
+    assert decoded.replaced == 2

@@ -41,6 +41,10 @@ WEB_LEGACY_ENCODINGS: tuple[str, ...] = (
     "cp949", "gb18030", "big5hkscs", "iso8859-5", "iso8859-6", "iso8859-4", "iso8859-13",
 )
 DETECTION_WINDOW = 16384
+# Bytes that fail strict UTF-8 are still read as (damaged) UTF-8 when at least
+# MIN_VALID multi-byte characters decode and they outnumber the bad bytes RATIO to one.
+MOSTLY_UTF8_MIN_VALID = 2
+MOSTLY_UTF8_RATIO = 2
 # How much better (mean plausibility per non-ASCII character) the detected decoding of a
 # page must read before it overrides a declared single-byte charset.
 DECLARATION_OVERRIDE_MARGIN = 0.5
@@ -104,6 +108,9 @@ def decode_bytes(raw: bytes, *, html: bool = False) -> Decoded:
         return Decoded(raw.decode("utf-8"), "utf-8", "utf-8")
     except UnicodeDecodeError:
         pass
+    damaged_utf8 = _mostly_utf8(raw)
+    if damaged_utf8 is not None:
+        return Decoded(damaged_utf8, "utf-8", "utf-8-damaged", damaged_utf8.count("\ufffd"))
     if html or raw[:64].lstrip().startswith(b"<?xml"):
         declared = declared_charset(raw)
         if declared and declared not in ("utf-8", "utf-16-le", "utf-16-be"):
@@ -116,6 +123,18 @@ def decode_bytes(raw: bytes, *, html: bool = False) -> Decoded:
     detected = detect_encoding(raw)
     text = raw.decode(detected, errors="replace")
     return Decoded(text, detected, "detected", text.count("\ufffd"))
+
+
+def _mostly_utf8(raw: bytes) -> str | None:
+    """UTF-8 with a few bytes lost or cut (U+FFFD in their place), or None: legacy text
+    almost never forms valid multi-byte UTF-8 sequences, so many valid ones against a
+    few invalid bytes mean UTF-8 that was damaged, not another charset."""
+    text = raw.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for char in text if char >= "\x80") - bad
+    if good >= MOSTLY_UTF8_MIN_VALID and bad * MOSTLY_UTF8_RATIO <= good:
+        return text
+    return None
 
 
 def _declared_or_better(raw: bytes, text: str, declared: str) -> Decoded:
