@@ -36,13 +36,14 @@ class Selection:
     main_tag: str | None
 
 
-def block_value(block: Block, settings: HtmlSettings) -> float:
+def block_value(block: Block, settings: HtmlSettings, *, item_links: bool = True) -> float:
+    """How much a block looks like content; `item_links`: long link texts count as titles."""
     chars = len(block.text)
     links = min(block.link_chars, chars)
     own = chars - links
     if not _SENTENCE_PUNCTUATION.search(block.text):
         own *= settings.unpunctuated_weight
-    if links >= settings.long_link_chars:
+    if item_links and links >= settings.long_link_chars:
         return own + settings.long_link_weight * links - settings.short_penalty
     return (
         own
@@ -57,12 +58,19 @@ def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) ->
     count = len(page.tags)
     parents = page.parents
     values = [block_value(block, settings) for block in blocks]
+    # Widget decisions use prose value only: a sidebar archive of long post titles is
+    # still a sidebar.
+    prose_values = [
+        value if block.link_chars < settings.long_link_chars
+        else block_value(block, settings, item_links=False)
+        for block, value in zip(blocks, values, strict=True)
+    ]
 
     positive = [0.0] * count
     chars = [0] * count
     link_chars = [0] * count
     outside_positive = 0.0
-    for block, value in zip(blocks, values, strict=True):
+    for block, value in zip(blocks, prose_values, strict=True):
         owner = block.owner
         if owner < 0:
             outside_positive += max(value, 0.0)
@@ -81,7 +89,7 @@ def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) ->
         positive[i] for i in range(count) if parents[i] < 0
     )
 
-    core = _core_path(page, blocks, values)
+    core = _core_path(page, blocks, prose_values)
     keep_floor = settings.soft_keep_share * total_positive
     soft = page.soft
     # Repeated siblings sharing a reason (the comments of a forum thread) are judged as one.
@@ -242,9 +250,9 @@ def _choose_node(
     for node in page.semantic:
         if pruned_by[node] >= 0 or score[node] < floor:
             continue
-        if chosen <= node <= page.ends[chosen] and node > preferred:
-            preferred = node
-        elif node < chosen <= page.ends[node] and preferred == chosen:
+        inside = chosen <= node <= page.ends[chosen] and node > preferred
+        around = node < chosen <= page.ends[node] and preferred == chosen
+        if inside or around:
             preferred = node
     return preferred
 
