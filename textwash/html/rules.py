@@ -31,12 +31,16 @@ class HtmlRules:
         """Whether a class or id value names a main-text container ("entry-content")."""
         return any(name in self.content_names for name in classes_and_id.split())
 
-    def attribute_reason(self, classes_and_id: str) -> str | None:
+    def attribute_reason(
+        self, classes_and_id: str, *, whole_names_only: bool = False
+    ) -> str | None:
         """The reason named by a class or id value (lower-cased, space-separated), if any."""
         for name in classes_and_id.split():
             reason = self.names.get(name)
             if reason:
                 return reason
+        if whole_names_only:
+            return None
         match = self.token_pattern.search(classes_and_id)
         if match is None:
             return None

@@ -114,11 +114,13 @@ def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) ->
             and positive[index] >= settings.prose_keep_value
             and link_chars[index] <= settings.prose_max_link_share * chars[index]
         )
-        if (
-            prose
-            or index in core
-            or positive[index] >= keep_floor
-            or group_positive[(parent, reason)] >= keep_floor
+        if index in core or (
+            reason != "html-hidden"
+            and (
+                prose
+                or positive[index] >= keep_floor
+                or group_positive[(parent, reason)] >= keep_floor
+            )
         ):
             overruled[index] = overruled[index] | {reason}
         else:

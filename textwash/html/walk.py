@@ -87,7 +87,7 @@ def _hard_reason(name: str, attrs: dict, rules: HtmlRules, in_semantic: bool) ->
 def _soft_reason(name: str, attrs: dict, rules: HtmlRules) -> str | None:
     if name == "form":
         return "html-form"
-    if not attrs or name in SEMANTIC_TAGS or name == "body":
+    if not attrs or name == "body":
         return None
     classes = attrs.get("class")
     ident = attrs.get("id")
@@ -95,9 +95,9 @@ def _soft_reason(name: str, attrs: dict, rules: HtmlRules) -> str | None:
         return None
     if not isinstance(classes, str):
         classes = " ".join(classes) if classes else ""
-    if ident:
-        return rules.attribute_reason(f"{classes} {ident}".lower())
-    return rules.attribute_reason(classes.lower())
+    value = f"{classes} {ident}".lower() if ident else classes.lower()
+    # <article>/<main> carry taxonomy classes ("category-social"): whole names only.
+    return rules.attribute_reason(value, whole_names_only=name in SEMANTIC_TAGS)
 
 
 def walk(root: Tag, rules: HtmlRules, *, hard_cuts: bool = False) -> PageSkeleton:
