@@ -90,3 +90,15 @@ def test_a_dask_cluster_of_two_workers_matches_one_process(
         clean_corpus(input_dir=str(small_corpus), output_dir=str(output),
                      dask_address=cluster.scheduler_address)
     assert data_outputs(output) == single_process_outputs
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--workers", "0"], "--workers must be at least 1"),
+    (["--workers", "2", "--dask-address", "tcp://127.0.0.1:8786"], "exclude each other"),
+    (["--batch-size", "0"], "--batch-size must be at least 1"),
+])
+def test_run_refuses_impossible_worker_settings(tmp_path: Path, capsys, arguments, message):
+    from textwash.cli import main
+
+    assert main(["run", "--input", str(tmp_path), *arguments]) == 2
+    assert message in capsys.readouterr().err
