@@ -35,6 +35,7 @@ from textwash.report import write_run_report
 from textwash.runner import (
     BatchResult,
     ManifestEntry,
+    clear_stale_staging,
     commit_batch,
     fingerprint_batch,
     open_run,
@@ -122,6 +123,7 @@ def clean_corpus(
                 progress.advance(len(batch), result.stats.documents,
                                  step_label=f"batch {number}/{len(batches)} committed")
 
+        clear_stale_staging(run.output_dir)  # every staged output is committed by now
         report = write_run_report(run, entries, stats, params)
         run.state.close()
     _publish_artifacts(report, stats)

@@ -28,6 +28,7 @@ from textwash.runner import (  # noqa: E402
     RUNS_DIR,
     STAGING_DIR,
     clean_batch,
+    clear_stale_staging,
     commit_batch,
     fingerprint_batch,
     open_run,
@@ -83,6 +84,7 @@ def run_corpus(
             staged_writes += len(result.staged)
             entries.extend(result.entries)
             stats.merge(result.stats)
+        clear_stale_staging(run.output_dir)
         report = write_run_report(run, entries, stats, {"max_files": max_files})
         run.state.close()
     return {"report": report, "staged_writes": staged_writes}
@@ -119,8 +121,8 @@ def state_view(output_dir: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def leftovers(output_dir: Path) -> list[str]:
-    """Files no finished run should leave: staged outputs and temporary files."""
-    staged = [p for p in (output_dir / STAGING_DIR).rglob("*") if p.is_file()]
+    """What no finished run should leave: a staging folder and temporary files."""
+    staged = [output_dir / STAGING_DIR] if (output_dir / STAGING_DIR).exists() else []
     temporary = [p for p in output_dir.rglob("*.tmp") if p.is_file()]
     return sorted(str(p.relative_to(output_dir)) for p in staged + temporary)
 
