@@ -176,6 +176,10 @@ def test_next_run_shows_deltas_and_the_corpus_view_lists_every_run(tmp_path: Pat
               for row in page.select("#deltas table tr")[1:]}
     assert deltas["documents written"][:2] == ["1", "13"]
     assert deltas["inputs seen"][:2] == ["13", "13"]
+    assert [(item["path"], item["reason"], item["run_id"]) for item in stats["unchanged_failed"]] \
+        == [("edge/all-bad.jsonl", "no-valid-records", first["run_id"]),
+            ("edge/broken.txt.gz", "corrupt-gzip", first["run_id"])]
+    assert "edge/broken.txt.gz" in page.select_one("#inputs").get_text()
 
     corpus = json.loads((output / "_report" / "corpus.json").read_text())["inputs"]
     on_disk = {str(p.relative_to(output)): len(read_jsonl(p)) for p in output.rglob("*.jsonl")

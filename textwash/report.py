@@ -102,6 +102,8 @@ class RunReport:
     previous: RunStats | None = None
     previous_run_id: str | None = None
     counts: Counter[str] = field(default_factory=Counter)
+    # Inputs skipped as unchanged whose last cleaning failed: {path, reason, run_id}.
+    unchanged_failed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def duration_s(self) -> float | None:
@@ -183,6 +185,7 @@ def build_report(
     previous: RunStats | None = None,
     previous_run_id: str | None = None,
     versions: dict[str, str] | None = None,
+    unchanged_failed: list[dict[str, Any]] | None = None,
 ) -> RunReport:
     return RunReport(
         run_id=run_id, started_at=started_at, finished_at=finished_at, params=params,
@@ -190,6 +193,7 @@ def build_report(
         entries=sorted(entries, key=lambda e: e.path), run_dir=run_dir,
         output_dir=output_dir, input_dir=input_dir, previous=previous,
         previous_run_id=previous_run_id, counts=input_counts(entries),
+        unchanged_failed=unchanged_failed or [],
     )
 
 
@@ -260,6 +264,11 @@ def render_markdown(report: RunReport) -> str:
     if counts["unchanged"]:
         out += [f"{counts['unchanged']:,} inputs were unchanged since their last run and not "
                 "cleaned again.", ""]
+    if report.unchanged_failed:
+        out += ["Unchanged inputs that failed when last cleaned:", ""]
+        out += [f"- `{_md_escape(item['path'])}`: {item['reason']} (run {item['run_id']})"
+                for item in report.unchanged_failed]
+        out.append("")
 
     out += ["## Removed lines by reason", ""]
     if not stats.removed_by_reason:
@@ -352,6 +361,9 @@ def render_summary(report: RunReport, *, report_path: str) -> str:
     if stats.languages:
         langs = ", ".join(f"{code} {n}" for code, n in ranked(stats.languages, 8))
         lines.append(f"  languages: {langs}")
+    if report.unchanged_failed:
+        lines.append(f"  failing:   {len(report.unchanged_failed)} unchanged inputs that failed "
+                     "when last cleaned")
     if stats.review_total:
         flags = ", ".join(f"{flag} {n}" for flag, n in ranked(stats.review_flags))
         lines.append(f"  review:    {stats.review_total} documents ({flags})")
@@ -380,7 +392,19 @@ def stats_document(report: RunReport) -> dict[str, Any]:
         "params": report.params,
         "versions": report.versions,
         "inputs": dict(sorted(report.counts.items())),
+        "unchanged_failed": report.unchanged_failed,
     }
+
+
+def unchanged_failures(run: RunContext, entries: list[ManifestEntry]) -> list[dict[str, Any]]:
+    """Inputs not cleaned again because unchanged, whose last cleaning failed: still broken,
+    though this run's counts do not say so."""
+    failed = []
+    for entry in sorted(entries, key=lambda e: e.path):
+        known = run.known.get(entry.path)
+        if entry.reason == "unchanged" and known is not None and known.status == "failed":
+            failed.append({"path": entry.path, "reason": known.reason, "run_id": known.run_id})
+    return failed
 
 
 def write_run_report(
@@ -401,6 +425,7 @@ def write_run_report(
         run_id=run.run_id, started_at=run.started_at, finished_at=utc_now(), params=params,
         stats=stats, entries=entries, run_dir=run.run_dir, output_dir=run.output_dir,
         input_dir=run.input_dir, previous=previous, previous_run_id=previous_id,
+        unchanged_failed=unchanged_failures(run, entries),
     )
     write_json(run.run_dir / STATS_JSON, stats_document(report))
     markdown = render_markdown(report)
@@ -458,6 +483,7 @@ def load_report(output_dir: Path, run_id: str) -> RunReport | None:
         # stats.json before version 2 kept no versions: show what the parameters recorded.
         versions=data.get("versions")
         or {"textwash": str(data.get("params", {}).get("version", "not recorded"))},
+        unchanged_failed=data.get("unchanged_failed"),
     )
 
 

@@ -112,6 +112,10 @@ def callouts(report: RunReport) -> list[dict[str, str]]:
     if c["failed"]:
         notes.append({"tone": "bad",
                       "text": f"{plural(c['failed'], 'input file')} failed: see Inputs."})
+    if report.unchanged_failed:
+        notes.append({"tone": "bad", "text": f"{plural(len(report.unchanged_failed), 'input')} "
+                                             "failed in an earlier run and, unchanged, still "
+                                             "stand failed: see Inputs."})
     if s.records_failed:
         notes.append({"tone": "bad",
                       "text": f"{plural(s.records_failed, 'record')} could not become "
