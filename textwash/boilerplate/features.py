@@ -117,7 +117,7 @@ def page_features(
     first_tokens = {t.strip(_EDGE) for t in page.lines[0][:SAMPLE_CHARS].lower().split()}
     for i, line in enumerate(page.lines):
         sample = line[:SAMPLE_CHARS]
-        tokens = [t for t in (t.strip(_EDGE) for t in sample.split()) if t]
+        tokens = [t for t in [w.strip(_EDGE) for w in sample.split()] if t]
         ntok = len(tokens) or 1
         joined = "\0".join(tokens)
         lower = joined.lower().split("\0")
