@@ -1,18 +1,18 @@
-"""Repair decoded text: mojibake, HTML entities, controls, lost dashes; then the Unicode policy.
+"""Repair decoded text: mojibake, HTML entities, controls; then the Unicode policy.
 
-Clean text takes a fast path: one scan finds the non-ASCII characters and the few ASCII
-signals ('&', '?', CR, controls) a repair could act on; when none is present only the
-policy runs (plain `str.replace` per character present, NFC check). Otherwise repair is
-per line, so a document whose lines were mis-decoded only in part is fixed line by line:
-a line is handed to ftfy only when it holds a mojibake pair (a UTF-8 lead byte followed
-by a continuation byte as some legacy code page would show them), a C1 control or an
-entity. ftfy runs under an explicit config: its defaults straighten curly quotes, fold
-fullwidth CJK punctuation and strip emoji tag characters, which would damage good text.
+Clean text takes a fast path: one pass finds the distinct characters (numpy on long
+texts); when none could need a repair only the policy runs (`str.replace` per character
+present, an NFC check). Otherwise repair is per line, so a document whose lines were
+mis-decoded only in part is fixed line by line: a line goes to ftfy when it holds a
+mojibake sequence (a whole UTF-8 sequence as some legacy code page shows it) or an
+entity, and a plan ftfy found on one line is tried first on the others. ftfy runs under
+an explicit config: its defaults straighten curly quotes, fold fullwidth CJK
+punctuation and strip emoji tag characters, which would damage good text. C1 controls
+are read as cp1252 only where they stand as cp1252 punctuation would, else removed.
 
-Every change is counted by kind. Damage that cannot be undone (runs of '?' or U+FFFD
-where letters were lost) is counted and flagged, not guessed at; a '?' that stands for a
-lost dash between two English words is restored. This module does not detect charsets
-(`textwash.decode`) or touch markup structure.
+Every change is counted by kind. Lost characters are counted, and lost dashes restored,
+by `textwash.lossy`. This module does not detect charsets (`textwash.decode`) or touch
+markup structure.
 """
 
 from __future__ import annotations
@@ -20,19 +20,17 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import tomllib
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 import ftfy
 import ftfy.fixes
 import numpy as np
 
 from textwash.config import UnicodePolicy
+from textwash.lossy import TAG, count_lost_letters, restore_lost_dashes
 from textwash.plausibility import read
 
 _FTFY_TEXT = ftfy.TextFixerConfig(
@@ -140,7 +138,7 @@ def repair_text(
     damaged = False
     if "?" in text:
         text = restore_lost_dashes(text, repairs)
-        damaged = _count_lost_letters(text, repairs) > 0
+        damaged = count_lost_letters(text, repairs) > 0
     if _REPLACEMENT in text:
         runs = len(re.findall(f"{_REPLACEMENT}+", text))
         repairs["lossy-damage-kept"] += runs
@@ -233,7 +231,7 @@ def _repair_lines(text: str, repairs: Counter[str], *, markup: bool, present: se
         if suspicious or entity:
             # Like ftfy's "auto": a line of plain text that holds tags is markup, and its
             # entities are markup too.
-            line_config = _FTFY_MARKUP if entity and _TAG.search(line) else config
+            line_config = _FTFY_MARKUP if entity and TAG.search(line) else config
             if discussed:
                 line_config = line_config._replace(fix_encoding=False)
             fixed = _fix_with_ftfy(line, line_config, repairs, plans)
@@ -461,234 +459,6 @@ def _counted(fix: Callable[[str], str], text: str, kind: str, repairs: Counter[s
     if fixed != text:
         repairs[kind] += 1
     return fixed
-
-
-# ---- lost characters ------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class _DashWords:
-    english_markers: frozenset[str]
-    two_letter_words: frozenset[str]
-    contraction_tails: frozenset[str]
-    question_starters: frozenset[str]
-    symbol_before: frozenset[str]
-    dash_followers: frozenset[str]
-
-
-@cache
-def _dash_words() -> _DashWords:
-    data = tomllib.loads(
-        resources.files("textwash.data").joinpath("lost_dash_words.toml").read_text("utf-8")
-    )
-    return _DashWords(**{key: frozenset(data[key]) for key in _DashWords.__slots__})
-
-
-# A '?' glued between a word (or number) and a lower-case word, or standing alone
-# between two such words; the token around it holds nothing URL- or code-like.
-_GLUED = re.compile(r"(?<![\w?&=/%])([A-Za-z]+|[0-9]+)\?([a-z]+|[0-9]+)(?![\w?=&/%(])")
-_SPACED = re.compile(r"(?<=[a-z0-9,)]) \? (?=[a-z])")
-_WORD = re.compile(r"[A-Za-z]+(?:['\u2019][a-z]+)?")
-_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
-_CODE_LINE = re.compile(r"[{};=<>|`\\]|://|\bwww\.|\?\S*=|&&")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"\u201c\u201d]\s+)([A-Za-z']+)[^.!?]*$")
-# A '?' standing for a lost letter: inside a word, opening a word, or a run of them.
-_LOST_LETTER = re.compile(
-    r"(?<=[^\W\d_])\?+(?=[^\W\d_])"
-    r"|(?:^|(?<=[\s(\"'\u201c\u2018\u00ab]))\?+(?=[^\W\d_])"
-    r"|(?:^|(?<=\s))\?{2,}(?=[\s.,;:!)]|$)"
-    r"|(?:^|(?<=\s))\?(?=[0-9])"
-)
-_URLISH_TOKEN = re.compile(r"\S*(?:://|www\.|[=&/_<>{}:;|`\\]|\?\S*=)\S*")
-
-
-def restore_lost_dashes(text: str, repairs: Counter[str]) -> str:
-    """Turn '?' that stands for a lost em dash between English words back into '—'."""
-    if not _any_question_mark(text, _may_be_lost_dash):
-        return text
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if "?" not in line:
-            continue
-        visible = _blank_tags(line)
-        if "?" in visible and _is_english_prose(visible):
-            lines[index] = _restore_line(line, visible, repairs)
-    return "\n".join(lines)
-
-
-def _any_question_mark(text: str, test: Callable[[str, str], bool]) -> bool:
-    """Whether some '?' in `text` passes `test(before, after)`: a walk over the few '?'
-    of a text, much faster than a regex with lookbehinds over all of it."""
-    position = text.find("?")
-    while position >= 0:
-        if test(text[position - 1:position], text[position + 1:position + 2]):
-            return True
-        position = text.find("?", position + 1)
-    return False
-
-
-def _may_be_lost_dash(before: str, after: str) -> bool:
-    return (before.isalnum() and after.isalnum()) or (before == " " and after == " ")
-
-
-def _may_be_lost_letter(before: str, after: str) -> bool:
-    return after.isalnum() or after == "?" or before.isalpha()
-
-
-def _blank_tags(line: str) -> str:
-    """`line` with HTML tags turned into spaces (same length: positions stay valid), so
-    that prose inside markup is judged as prose and '?' in attributes is not seen."""
-    if "<" not in line:
-        return line
-    return _TAG.sub(lambda match: " " * len(match.group()), line)
-
-
-def _is_english_prose(line: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(line)]
-    if len(words) < 4:
-        return False
-    markers = sum(w in _dash_words().english_markers for w in words)
-    return markers / len(words) >= 0.15
-
-
-def _restore_line(line: str, visible: str, repairs: Counter[str]) -> str:
-    words = _dash_words()
-    candidates: list[tuple[int, str]] = []
-    for match in _GLUED.finditer(visible):
-        left, right = match.group(1), match.group(2)
-        if _near_code(visible, match.start(), match.end()):
-            continue
-        if left.isdigit() and right.isdigit():
-            candidates.append((match.start(1) + len(left), "\u2013"))
-            continue
-        if right.isdigit() or right in words.contraction_tails:
-            continue
-        if not all(_dash_side_ok(side, words) for side in (left, right) if not side.isdigit()):
-            continue
-        if left[-1].isupper() and len(left) > 1:
-            continue
-        candidates.append((match.start(1) + len(left), "\u2014"))
-    spaced = [match.start() + 1 for match in _SPACED.finditer(visible)
-              if not _near_code(visible, match.start(), match.end())
-              and _word_before(visible, match.start()) not in words.symbol_before]
-    # A spaced " ? " alone is as often the character itself ("the conditional ?
-    # operator"): alone it must be followed by a word that opens a clause after a dash;
-    # two in one sentence are a parenthetical pair of dashes.
-    for position in spaced:
-        paired = any(other != position and _same_sentence(visible, position, other)
-                     for other in spaced)
-        if paired or _word_after(visible, position + 1) in words.dash_followers:
-            candidates.append((position, "\u2014"))
-    if not candidates or _has_lost_letters(visible, {pos for pos, _ in candidates}):
-        return line
-    kept = [c for c in candidates if not _reads_as_question(visible, c[0], candidates)]
-    if not kept:
-        return line
-    chars = list(line)
-    for position, dash in kept:
-        chars[position] = dash
-    repairs["lost-dash"] += len(kept)
-    return "".join(chars)
-
-
-def _word_before(line: str, position: int) -> str:
-    match = re.search(r"([A-Za-z]+)\W*$", line[max(0, position - 40):position])
-    return match.group(1).lower() if match else ""
-
-
-def _word_after(line: str, position: int) -> str:
-    match = re.match(r"\W*([A-Za-z]+)", line[position:position + 40])
-    return match.group(1).lower() if match else ""
-
-
-def _same_sentence(line: str, first: int, second: int) -> bool:
-    low, high = sorted((first, second))
-    return not any(mark in line[low + 1:high] for mark in (". ", "! ", "? "))
-
-
-def _near_code(line: str, start: int, end: int) -> bool:
-    """Code or a URL in the sentence around a '?' makes it an operator or a query."""
-    left = max(line.rfind(". ", 0, start), line.rfind("; ", 0, start))
-    right = line.find(". ", end)
-    sentence = line[left + 1:] if right < 0 else line[left + 1:right]
-    return bool(_CODE_LINE.search(sentence))
-
-
-def _dash_side_ok(word: str, words: _DashWords) -> bool:
-    lower = word.lower()
-    if len(word) == 1:
-        return lower == "a"
-    if len(word) == 2:
-        return lower in words.two_letter_words
-    return True
-
-
-def _has_lost_letters(line: str, dash_positions: set[int]) -> bool:
-    """Other '?' in the line stand for lost letters ("Stra?e", "????"): then a glued '?'
-    may be a letter too. Lost quotes and apostrophes ("?Yes,? he said", "It?s") are
-    punctuation lost alongside the dashes and do not count."""
-    tails = _dash_words().contraction_tails
-    for start in _lost_letter_marks(line):
-        if start in dash_positions:
-            continue
-        end = start
-        while end < len(line) and line[end] == "?":
-            end += 1
-        before = line[start - 1:start]
-        word_after = re.match(r"[A-Za-z]*", line[end:])
-        after_word = word_after.group() if word_after else ""
-        if end - start == 1 and not before.isalpha():
-            continue  # a lost opening quote
-        if end - start == 1 and before.isalpha() and after_word.lower() in tails:
-            continue  # a lost apostrophe
-        return True
-    return False
-
-
-def _reads_as_question(line: str, position: int, candidates: list[tuple[int, str]]) -> bool:
-    """A lone '?' after a clause that opens like a question may be a real question mark."""
-    start = max((i + 1 for i in (line.rfind(p, 0, position) for p in ".!\n") if i >= 0),
-                default=0)
-    same_sentence = [pos for pos, _ in candidates if start <= pos]
-    end_of_sentence = min((i for i in (line.find(p, position + 1) for p in ".!") if i >= 0),
-                          default=len(line))
-    if len([pos for pos in same_sentence if pos < end_of_sentence]) >= 2:
-        return False
-    earlier = [pos for pos, _ in candidates if start <= pos < position]
-    clause_start = earlier[-1] + 1 if earlier else start
-    first = _WORD.search(line, clause_start, position)
-    return bool(first) and first.group().lower() in _dash_words().question_starters
-
-
-def _in_urlish_token(line: str, position: int) -> bool:
-    start = line.rfind(" ", 0, position) + 1
-    end = line.find(" ", position)
-    token = line[start:] if end < 0 else line[start:end]
-    return bool(_URLISH_TOKEN.fullmatch(token))
-
-
-def _lost_letter_marks(line: str) -> list[int]:
-    """Where runs of '?' in `line` stand for lost letters (not questions, queries, code)."""
-    line = _blank_tags(line)
-    if _CODE_LINE.search(line):
-        return []
-    marks = []
-    for match in _LOST_LETTER.finditer(line):
-        before = line[match.start() - 1] if match.start() else ""
-        after = line[match.end()] if match.end() < len(line) else ""
-        if before.islower() and after.isupper():
-            continue  # "next?Nobody": a question mark missing its space
-        if not _in_urlish_token(line, match.start()):
-            marks.append(match.start())
-    return marks
-
-
-def _count_lost_letters(text: str, repairs: Counter[str]) -> int:
-    if not _any_question_mark(text, _may_be_lost_letter):
-        return 0
-    runs = sum(len(_lost_letter_marks(line)) for line in text.split("\n") if "?" in line)
-    if runs:
-        repairs["lossy-damage-kept"] += runs
-    return runs
 
 
 # ---- decode + repair ------------------------------------------------------------------
