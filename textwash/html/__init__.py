@@ -1,13 +1,13 @@
 """Extract an HTML page's main content as plain text, with its title and metadata.
 
 BeautifulSoup (lxml parser: fast, and tolerant of broken markup) builds the tree once;
-`walk` turns it into blocks and an element skeleton while cutting what the structure
-says is not content (scripts, navigation, landmarks, hidden elements); `select` scores
-blocks, drops class/id-marked widgets unless they hold the page's text, picks the main
-node and renders it (headings and paragraphs on their own lines, list items one per
-line). Work is bounded: markup beyond `HtmlSettings` limits falls back to tag-stripped
-text with a `fallback_reason`. The text-level boilerplate stage runs afterwards on what
-this returns. This package does not decode bytes or detect language.
+`walk` turns it into blocks and an element skeleton, flagging what looks like chrome
+(navigation, landmarks, hidden elements, class/id words); `select` scores blocks, drops
+flagged subtrees unless they hold the page's text, picks the main node and renders it
+(headings and paragraphs on their own lines, list items one per line). Work is bounded:
+markup beyond `HtmlSettings` limits falls back to tag-stripped text with a
+`fallback_reason`. The text-level boilerplate stage runs afterwards on what this returns.
+This package does not decode bytes or detect language.
 """
 
 from __future__ import annotations
@@ -55,13 +55,7 @@ def extract_html(
     rules = load_html_rules()
     page = walk(soup, rules)
     selection = select_main(page, settings, rules)
-    removed: list[Removal] = []
-    if record_removed:
-        for element, reason in page.cut:
-            text = " ".join(element.get_text(" ").split())
-            if text:
-                removed.append(Removal(text, reason))
-        removed.extend(selection.removed)
+    removed = selection.removed if record_removed else []
     return HtmlExtraction(
         text=render(selection.blocks),
         title=page_title(fields, page.first_h1),

@@ -3,10 +3,11 @@
 The walk turns a BeautifulSoup tree into flat arrays that the selection step can score
 cheaply: block-level elements become numbered nodes (pre-order, with parent and last
 descendant), text between block boundaries becomes `Block`s owned by the innermost
-block-level element. Elements that are never main content by structure (scripts, `nav`,
-ARIA landmarks other than main, hidden elements) are cut here and not descended into;
-class/id word matches are only *noted* (`soft`), since they are overruled when the
-subtree turns out to be the page's content. This module does not score or choose.
+block-level element. Elements whose tag never holds readable text (scripts, media,
+inputs) are skipped. Everything else that looks like chrome (`nav`, `header`, `footer`,
+`aside`, forms, ARIA landmarks, hidden elements, class/id words) is walked and only
+*flagged* (`soft`): broken markup can nest a whole page inside a `<header>` or a
+`<button>`, so `select` decides with the text in hand. This module does not score or choose.
 """
 
 from __future__ import annotations
@@ -54,19 +55,14 @@ class PageSkeleton:
     soft: dict[int, str] = field(default_factory=dict)
     semantic: list[int] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
-    cut: list[tuple[Tag, str]] = field(default_factory=list)
     first_h1: str | None = None
     time_datetime: str | None = None
 
 
-def _hard_reason(name: str, attrs: dict, rules: HtmlRules, in_semantic: bool) -> str | None:
+def _structure_reason(name: str, attrs: dict, rules: HtmlRules, in_semantic: bool) -> str | None:
     reason = rules.structure.get(name)
     if reason is not None:
-        if name == "header" and in_semantic:
-            return None
-        if name == "form":
-            return None  # some sites wrap the whole page in a form: judged softly
-        return reason
+        return None if name == "header" and in_semantic else reason
     if not attrs:
         return None
     role = attrs.get("role")
@@ -85,8 +81,6 @@ def _hard_reason(name: str, attrs: dict, rules: HtmlRules, in_semantic: bool) ->
 
 
 def _soft_reason(name: str, attrs: dict, rules: HtmlRules) -> str | None:
-    if name == "form":
-        return "html-form"
     if not attrs or name == "body":
         return None
     classes = attrs.get("class")
@@ -100,7 +94,7 @@ def _soft_reason(name: str, attrs: dict, rules: HtmlRules) -> str | None:
     return rules.attribute_reason(value, whole_names_only=name in SEMANTIC_TAGS)
 
 
-def walk(root: Tag, rules: HtmlRules, *, hard_cuts: bool = False) -> PageSkeleton:
+def walk(root: Tag, rules: HtmlRules) -> PageSkeleton:
     """The skeleton and blocks of `root`'s subtree (iterative: any nesting depth)."""
     page = PageSkeleton()
     tags, parents, ends, depths = page.tags, page.parents, page.ends, page.depths
@@ -157,14 +151,9 @@ def walk(root: Tag, rules: HtmlRules, *, hard_cuts: bool = False) -> PageSkeleto
         if name == "br":
             parts.append(LINE_BREAK)
             continue
-        soft = _hard_reason(name, attrs, rules, state["semantic"] > 0)
+        soft = _structure_reason(name, attrs, rules, state["semantic"] > 0)
         if soft is None:
             soft = _soft_reason(name, attrs, rules)
-        elif hard_cuts:
-            if name not in INLINE_TAGS:
-                flush()
-            page.cut.append((child, soft))
-            continue
         if name in INLINE_TAGS and soft is None:
             if name == "a":
                 saved = (state["owner"], state["kind"], state["links"], state["pre"],
