@@ -140,9 +140,12 @@ class StateDB:
             )
 
     def previous_run(self, run_id: str) -> str | None:
+        """The last finished run started before `run_id` (by start order, not by id:
+        two runs in the same second have ids that sort at random)."""
         row = self.conn.execute(
-            "SELECT run_id FROM runs WHERE run_id < ? AND status = 'finished'"
-            " ORDER BY run_id DESC LIMIT 1",
+            "SELECT run_id FROM runs WHERE status = 'finished'"
+            " AND rowid < (SELECT rowid FROM runs WHERE run_id = ?)"
+            " ORDER BY rowid DESC LIMIT 1",
             (run_id,),
         ).fetchone()
         return row[0] if row else None
