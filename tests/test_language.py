@@ -219,3 +219,19 @@ def test_one_script_fast_path_labels_like_the_block_by_block_path(monkeypatch) -
     monkeypatch.setattr(detector(), "_label_one_script", lambda groups: None)
     slow = [identify(text) for text in texts]
     assert [(r.language, r.languages) for r in fast] == [(r.language, r.languages) for r in slow]
+
+
+def test_test_split_phrases_documents_and_mixes_meet_their_targets() -> None:
+    test = samples.sentences("test")
+    phrases = samples.phrases(test)
+    right = sum(identify(s.text).language == s.language for s in phrases)
+    assert right / len(phrases) >= 0.85
+    documents = samples.documents(test)
+    right = sum(identify(s.text).language == s.language for s in documents)
+    assert right / len(documents) >= 0.995
+    mixed = samples.mixed_documents(test)
+    exact = sum(
+        sorted(code for code, _ in identify(s.text).languages) == sorted(s.languages)
+        for s in mixed
+    )
+    assert exact / len(mixed) >= 0.95
