@@ -9,6 +9,7 @@ of orchestration, a document microseconds of work.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ def clean_corpus(
                         for batch in batches]
         template_keys = record_template_fingerprints(
             run,
-            (item for future in fingerprints for item in future.result()),
+            (item for prints in _results_releasing(fingerprints) for item in prints),
             plan.gone,
             settings.template_min_documents,
         )
@@ -115,8 +116,8 @@ def clean_corpus(
             stats.add_input(entry.status, entry.reason)
         with RunProgress(len(plan.to_clean), log=logger.info,
                          bar=terminal_bar_wanted()) as progress:
-            for number, (future, batch) in enumerate(zip(futures, batches, strict=True), 1):
-                result = future.result()
+            results = _results_releasing(futures)
+            for number, (result, batch) in enumerate(zip(results, batches, strict=True), 1):
                 commit_batch(result, batch, run.output_dir, run.state, run.run_id)
                 entries.extend(result.entries)
                 stats.merge(result.stats)
@@ -129,6 +130,13 @@ def clean_corpus(
     _publish_artifacts(report, stats)
     logger.info("\n%s", report["summary"])
     return {key: value for key, value in report.items() if key != "markdown"}
+
+
+def _results_releasing(futures: list[Any]) -> Iterator[Any]:
+    """Each future's result in order, dropping the future once read: memory stays per batch."""
+    futures.reverse()
+    while futures:
+        yield futures.pop().result()
 
 
 def _publish_artifacts(report: dict[str, Any], stats: RunStats) -> None:
