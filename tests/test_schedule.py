@@ -142,7 +142,7 @@ def test_served_flow_runs_on_schedule_without_duplicating_outputs(
     records = output_records(output)
     assert sorted(records) == sorted([*first, "ferry.txt.jsonl"])
     assert {name: records[name] for name in first} == first
-    assert ["island ferry" in r["text"] for r in records["ferry.txt.jsonl"]] == [True]
+    assert [r["source"]["path"] for r in records["ferry.txt.jsonl"]] == ["ferry.txt"]
     ids = [r["id"] for rows in records.values() for r in rows]
     assert len(ids) == len(set(ids)) == 4
     assert not list((output / "_staging").rglob("*.jsonl"))
