@@ -89,7 +89,8 @@ def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) ->
         positive[i] for i in range(count) if parents[i] < 0
     )
 
-    core = _core_path(page, blocks, prose_values)
+    landmark = _main_landmark(page, positive, settings)
+    core = _core_path(page, blocks, prose_values, landmark)
     keep_floor = settings.soft_keep_share * total_positive
     soft = page.soft
     # Repeated siblings sharing a reason (the comments of a forum thread) are judged as one.
@@ -114,8 +115,14 @@ def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) ->
             and positive[index] >= settings.prose_keep_value
             and link_chars[index] <= settings.prose_max_link_share * chars[index]
         )
+        # With a declared <main> holding text, landmarks outside it are never content
+        # (a footer carrying the whole terms of service in a modal).
+        # Forms are left out: forum software wraps whole threads in one.
+        strict = reason == "html-hidden" or (
+            landmark >= 0 and index in page.structural and reason != "html-form"
+        )
         if index in core or (
-            reason != "html-hidden"
+            not strict
             and (
                 prose
                 or positive[index] >= keep_floor
@@ -209,11 +216,27 @@ def _drop_sections(
     return [pair for position, pair in enumerate(inside) if position not in dropped]
 
 
-def _core_path(page: PageSkeleton, blocks: list[Block], values: list[float]) -> set[int]:
-    """The best-scoring node before any class/id match is acted on, and its ancestors.
+def _main_landmark(page: PageSkeleton, positive: list[float], settings: HtmlSettings) -> int:
+    """The page's declared `<main>` (or role=main) when it holds text and no flag covers it."""
+    for node in page.landmarks:
+        if positive[node] < settings.landmark_min_value or node in page.soft:
+            continue
+        ancestor = page.parents[node]
+        while ancestor >= 0 and ancestor not in page.structural:
+            ancestor = page.parents[ancestor]
+        if ancestor < 0:
+            return node
+    return -1
 
-    A widget word on one of these (a page wrapped in a mis-nested `<header>`, a page
-    builder that calls every section a widget) is overruled: it holds the content.
+
+def _core_path(
+    page: PageSkeleton, blocks: list[Block], values: list[float], landmark: int
+) -> set[int]:
+    """The best-scoring node before any flag is acted on (inside the main landmark when
+    there is one), and its ancestors.
+
+    A flag on one of these (a page wrapped in a mis-nested `<header>`, a page builder
+    that calls every section a widget) is overruled: it holds the content.
     """
     parents = page.parents
     raw = [0.0] * len(parents)
@@ -223,7 +246,9 @@ def _core_path(page: PageSkeleton, blocks: list[Block], values: list[float]) -> 
     for index in range(len(parents) - 1, 0, -1):
         if parents[index] >= 0:
             raw[parents[index]] += raw[index]
-    node = max(range(len(raw)), key=raw.__getitem__, default=-1)
+    first, last = (landmark, page.ends[landmark]) if landmark >= 0 else (0, len(raw) - 1)
+    candidates = range(first, last + 1)
+    node = max(candidates, key=raw.__getitem__, default=-1)
     path: set[int] = set()
     while node >= 0:
         path.add(node)

@@ -28,6 +28,9 @@ class HtmlSettings:
     # A soft match (class/id word) is kept when its subtree holds this share of the page's
     # positive block value or more: then it is the content, not a widget.
     soft_keep_share: float = 0.5
+    # A declared <main> landmark with this much positive value makes flags by tag, role
+    # or hiddenness outside it final.
+    landmark_min_value: float = 200.0
     # A navigation/sidebar/header/form match is also overruled when its subtree is prose:
     # at least this much positive block value, with at most this share of link text.
     prose_keep_value: float = 1000.0

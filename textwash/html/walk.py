@@ -54,6 +54,10 @@ class PageSkeleton:
     depths: list[int] = field(default_factory=list)
     soft: dict[int, str] = field(default_factory=dict)
     semantic: list[int] = field(default_factory=list)
+    # Nodes flagged by their tag, ARIA role or hiddenness (not by a class/id word), and
+    # the page's declared main landmarks (<main>, role=main).
+    structural: set[int] = field(default_factory=set)
+    landmarks: list[int] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     first_h1: str | None = None
     time_datetime: str | None = None
@@ -152,6 +156,7 @@ def walk(root: Tag, rules: HtmlRules) -> PageSkeleton:
             parts.append(LINE_BREAK)
             continue
         soft = _structure_reason(name, attrs, rules, state["semantic"] > 0)
+        structural = soft is not None
         if soft is None:
             soft = _soft_reason(name, attrs, rules)
         if name in INLINE_TAGS and soft is None:
@@ -179,6 +184,8 @@ def walk(root: Tag, rules: HtmlRules) -> PageSkeleton:
         depths.append(len(stack))
         if soft is not None:
             page.soft[index] = soft
+            if structural:
+                page.structural.add(index)
         saved = (state["owner"], state["kind"], state["links"], state["pre"], state["semantic"])
         state["owner"] = index
         kind = KIND_OF_TAG.get(name)
@@ -186,6 +193,8 @@ def walk(root: Tag, rules: HtmlRules) -> PageSkeleton:
             state["kind"] = kind
             if kind == "pre":
                 state["pre"] += 1
+        if name == "main" or (attrs and attrs.get("role") == "main"):
+            page.landmarks.append(index)
         if name in SEMANTIC_TAGS or _semantic_prop(attrs) or _names_content(attrs, rules):
             page.semantic.append(index)
             state["semantic"] += 1
