@@ -329,6 +329,9 @@ def test_empty_or_tagless_input_does_not_fail(markup: str) -> None:
 def test_pipeline_records_the_html_removals_and_title() -> None:
     from textwash.pipeline import clean_document
 
-    record = clean_document(article_page().encode(), filename="page.html")
+    paragraphs = "".join(f"<p>{PROSE if i % 2 else PROSE_2}</p>" for i in range(6))
+    record = clean_document(article_page(inner_extra=paragraphs).encode(), filename="page.html")
     assert "committee met" in record["text"]
     assert "Politics" not in record["text"]
+    assert record["title"] == "Budget vote delayed"
+    assert {"html-navigation", "html-footer"} <= {r["reason"] for r in record["removed"]}
