@@ -305,7 +305,7 @@ def test_a_file_swapped_for_a_symlink_after_listing_is_not_followed(tmp_path: Pa
 def test_a_record_over_the_time_limit_fails_alone_with_a_reason():
     config = Config(limits=Limits(document_timeout_s=0.5))
     record = RawRecord("slow.txt", 0, "text", GOOD_TEXT)
-    assert clean_raw_record(record).text  # loads what loads lazily, under no tight limit
+    assert clean_raw_record(record).chars_in  # loads what loads lazily, under no tight limit
     real = textwash.pipeline.normalize_whitespace
     try:
         textwash.pipeline.normalize_whitespace = _spin_forever
@@ -314,7 +314,7 @@ def test_a_record_over_the_time_limit_fails_alone_with_a_reason():
     finally:
         textwash.pipeline.normalize_whitespace = real
     assert info.value.reason == "document-timeout"
-    assert clean_raw_record(record).text  # the thread is fine afterwards
+    assert clean_raw_record(record).chars_in  # the thread is fine afterwards
 
 
 def _spin_forever(text: str) -> str:
