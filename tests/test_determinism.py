@@ -73,7 +73,7 @@ def test_output_bytes_do_not_depend_on_order_batches_or_workers(
     forward, backward = corpora
     reference = _clean(forward, tmp_path / "one-batch", 100)
     assert len(reference[0]) == 13
-    assert b'"reason":"template"' in reference[0]["site/00.txt.jsonl"]  # cross-file state
+    assert reference[2], "no template-line state: the cross-file stage is not exercised"
     variants = {
         "reversed files, one per batch": _clean(backward, tmp_path / "r1", 1),
         "three per batch": _clean(forward, tmp_path / "f3", 3),
