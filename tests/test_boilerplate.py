@@ -121,3 +121,11 @@ def test_a_section_heading_shared_by_many_documents_of_the_source_is_kept():
     )
     assert result.removed == []
     assert heading in result.text.split("\n\n")
+
+
+def test_a_tiny_document_keeps_its_short_headline_and_its_sentence():
+    sentence = "This article arrived compressed and must be cleaned like any other text file."
+    result = strip_boilerplate(f"Compressed article\n\n{sentence}\n")
+    assert result.title == "Compressed article"
+    assert result.text == sentence
+    assert result.removed == []

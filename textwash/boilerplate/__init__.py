@@ -49,6 +49,8 @@ class BoilerplateSettings:
     short_fragment_words: int = 3
     #: A line with this many words ending like a sentence is body text: never a template.
     body_words: int = 25
+    #: A line with this many words ending like a sentence is prose (a sentence, not a label).
+    prose_words: int = 8
     #: A part of a "Headline | Site name" title with this many words is also the title.
     min_title_part_words: int = 3
     #: A title copy followed by at most this many words is a title glued to a caption.
@@ -127,6 +129,10 @@ def strip_boilerplate(
     rescued = _rescued_by_context(lines, words, reasons, content, title_at, settings)
     for k in rescued:
         reasons.pop(k, None)  # a template line that is a section heading
+    if not any(k not in reasons and k != title_at and (content[k] or k in rescued)
+               for k in range(len(lines))):
+        # the model would leave nothing: its page context is missing (a tiny document)
+        rescued.update(k for k in dropped_by_model if _is_prose(lines[k], words[k], settings))
     teaser_after = None
     for k in range(len(lines)):
         if reasons.get(k) == "teaser":
@@ -150,12 +156,15 @@ def _find_title(
     content: np.ndarray,
     settings: BoilerplateSettings,
 ) -> int | None:
-    for k, line in enumerate(lines):
-        if k in reasons:
-            continue
-        if not content[k] and words[k] <= settings.short_fragment_words:
-            continue  # a menu item above the headline
-        return k if is_headline_like(line, settings) else None
+    candidates = [k for k in range(len(lines)) if k not in reasons]
+    for at, k in enumerate(candidates):
+        following = candidates[at + 1] if at + 1 < len(candidates) else None
+        menu_item = not content[k] and words[k] <= settings.short_fragment_words
+        if menu_item and following is not None and not _is_prose(
+            lines[following], words[following], settings
+        ):
+            continue  # a menu item above the headline, not a short headline above the body
+        return k if is_headline_like(lines[k], settings) else None
     return None
 
 
@@ -259,6 +268,10 @@ def _without(text: str, dropped: set[int]) -> str:
     while out and not out[-1].strip():
         out.pop()
     return "\n".join(out)
+
+
+def _is_prose(line: str, words: int, settings: BoilerplateSettings) -> bool:
+    return words >= settings.prose_words and ends_sentence(line)
 
 
 def _is_body(line: str, settings: BoilerplateSettings) -> bool:
