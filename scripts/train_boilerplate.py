@@ -52,7 +52,7 @@ TABLE_MAX_WORDS = 40
 TABLE_MIN_SITES = 2
 #: A line with at least this share of its word trigrams in main_content is content.
 CONTENT_TRIGRAM_SHARE = 0.5
-DECISION_THRESHOLD = 0.5
+DECISION_THRESHOLD = 0.4
 #: Total training weight of one page (its lines share it).
 PAGE_WEIGHT = 250.0
 CORPUS_DF = FEATURE_NAMES.index("corpus_df")
