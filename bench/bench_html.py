@@ -4,10 +4,11 @@ Scores what the pipeline produces for an HTML page (`extract_html`, then the tex
 `strip_boilerplate` with the extracted title) and, on the same pages in the same run,
 trafilatura's `extract` when it is installed (the `bench` extra; never a runtime
 dependency). Metric (the benchmark's): bag of lower-cased `\\w+` tokens against
-`ground_truth.main_content`, F1 per page, mean over pages; pages without main content
-are skipped. Speed is CPU time of one process on the decoded markup, both extractors
-timed page by page, interleaved. `TEXTWASH_BENCH_HTML_PAGES=N` limits the run to a
-stratified sample of N pages (default: all).
+`ground_truth.main_content`, F1 per page (1 when both are empty), mean over pages; the
+two pages without a `main_content` field are skipped. Speed is CPU time of one process
+on the decoded markup, both extractors timed page by page, interleaved.
+`TEXTWASH_BENCH_HTML_PAGES=N` limits the run to a stratified sample of N pages
+(default: all).
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def load_pages(root: Path, limit: int | None) -> list[Page]:
     for truth_path in sorted((root / "ground-truth").glob("*.json")):
         truth = json.loads(truth_path.read_text("utf-8"))
         main = truth.get("ground_truth", {}).get("main_content")
-        if not main:
+        if main is None:  # no ground truth; an empty one means "no main content"
             continue
         entries.append((truth_path.stem, truth["_internal"]["page_type"]["primary"], main))
     if limit is not None and limit < len(entries):
@@ -198,8 +199,14 @@ def _rows(
     else:
         out.append(Row("trafilatura word-F1", "skipped", inputs=inputs,
                        note="trafilatura not installed (pip install -e '.[bench]')"))
-    out.append(Row("html word-F1 all, extract_html alone", f"{ours_extract['all'].mean()[2]:.3f}",
-                   "", inputs, "before the text-level boilerplate stage"))
+    for key in types:
+        precision, recall, f1 = ours_extract[key].mean()
+        note = "before the text-level boilerplate stage"
+        if theirs is not None:
+            note += f"; Δ vs trafilatura {f1 - theirs[key].mean()[2]:+.3f}"
+        out.append(Row(f"extract_html alone word-F1 {key} (P / R)",
+                       f"{f1:.3f} ({precision:.3f} / {recall:.3f})", "",
+                       f"{inputs}: {ours_extract[key].pages} {key}", note))
     our_rate = len(pages) / max(seconds["ours"], 1e-9)
     if theirs is not None:
         their_rate = len(pages) / max(seconds["trafilatura"], 1e-9)
