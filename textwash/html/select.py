@@ -1,15 +1,19 @@
 """Choose a page's main content from its walked skeleton, and render it as text.
 
 Every block gets a value: its characters outside links (fewer when it has no sentence
-punctuation), minus a penalty per link character and per block, so that menus and link
-lists are negative and prose is positive. Node scores are subtree sums. Class/id matches
-noted by the walk are removed unless their subtree holds most of the page's value. The
-main node is the best-scoring node, widened to an ancestor that scores about as well
-(content spread over several sections: service, forum, documentation pages) or narrowed
-to an `<article>`/`<main>`/`[itemprop=articleBody]` that holds most of it. Link-dominated
-blocks inside it are dropped unless links are what the node is made of (listings).
-Rendering: headings and paragraphs separated by blank lines, list items and table rows
-one per line. This module does not parse or walk markup.
+punctuation), minus penalties for link text, so that menus are negative and prose is
+positive; long link texts (item titles of a listing) count as content. Node scores are
+subtree sums. Flags noted by the walk (tags, roles, hiddenness, class/id words) remove
+their subtree unless it holds the page's text: the best node before flags, most of the
+page's prose value, repeated flagged siblings that together do, or prose under a
+navigation word. With a declared `<main>` holding text, tag/role flags outside it are
+final. The main node is the best-scoring node, widened to an ancestor that scores about
+as well (content spread over sections: service, forum, documentation pages) or narrowed
+to an `<article>`, `<main>`, `[itemprop=articleBody]` or CMS content container holding
+most of it. Sections opened by headings such as "Related posts" and link-dominated
+blocks (unless links are what the node is made of) are dropped. Rendering: headings and
+paragraphs separated by blank lines, list items and table rows one per line. This module
+does not parse or walk markup.
 """
 
 from __future__ import annotations

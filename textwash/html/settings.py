@@ -25,8 +25,8 @@ class HtmlSettings:
     long_link_weight: float = 1.0
     # Blocks without sentence punctuation count for this fraction of their characters.
     unpunctuated_weight: float = 0.7
-    # A soft match (class/id word) is kept when its subtree holds this share of the page's
-    # positive block value or more: then it is the content, not a widget.
+    # A flagged subtree is kept when it (or its flagged siblings together) holds this share
+    # of the page's positive prose value: then it is the content, not a widget.
     soft_keep_share: float = 0.5
     # A declared <main> landmark with this much positive value makes flags by tag, role
     # or hiddenness outside it final.
@@ -38,8 +38,8 @@ class HtmlSettings:
     # An ancestor of the best-scoring node is preferred while its score is at least this
     # fraction of the best (it adds about as much content as noise).
     ancestor_tolerance: float = 0.9
-    # <article>, <main> or [itemprop=articleBody] is preferred when it holds this share of
-    # the best node's score.
+    # <article>, <main>, [itemprop=articleBody] or a CMS content container is preferred
+    # when it holds this share of the best node's score.
     semantic_share: float = 0.6
     # Inside the chosen node, blocks whose link share exceeds this are dropped ...
     max_link_density: float = 0.6
