@@ -123,16 +123,17 @@ def strip_boilerplate(
     if title:
         _mark_title_repeats(lines, reasons, title, title_at, settings)
 
-    dropped_by_model = {
-        k for k in range(len(lines)) if k not in reasons and k != title_at and not content[k]
-    }
+    candidates = [k for k in range(len(lines)) if k not in reasons and k != title_at]
+    if not any(content[k] for k in candidates):
+        # the model would leave nothing: its page context is missing (a tiny document), so
+        # its prose stays, and context decides about the rest
+        content = content.copy()
+        for k in candidates:
+            content[k] = _is_prose(lines[k], words[k], settings)
+    dropped_by_model = {k for k in candidates if not content[k]}
     rescued = _rescued_by_context(lines, words, reasons, content, title_at, settings)
     for k in rescued:
         reasons.pop(k, None)  # a template line that is a section heading
-    if not any(k not in reasons and k != title_at and (content[k] or k in rescued)
-               for k in range(len(lines))):
-        # the model would leave nothing: its page context is missing (a tiny document)
-        rescued.update(k for k in dropped_by_model if _is_prose(lines[k], words[k], settings))
     teaser_after = None
     for k in range(len(lines)):
         if reasons.get(k) == "teaser":
