@@ -129,3 +129,8 @@ def test_a_tiny_document_keeps_its_short_headline_and_its_sentence():
     assert result.title == "Compressed article"
     assert result.text == sentence
     assert result.removed == []
+
+
+def test_a_heading_between_the_two_paragraphs_of_a_tiny_page_is_kept():
+    result = strip_boilerplate(page(HEADLINE, PARAGRAPHS[0], "Road closures", PARAGRAPHS[1]))
+    assert result.text.split("\n\n") == [PARAGRAPHS[0], "Road closures", PARAGRAPHS[1]]
