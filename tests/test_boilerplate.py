@@ -134,3 +134,22 @@ def test_a_tiny_document_keeps_its_short_headline_and_its_sentence():
 def test_a_heading_between_the_two_paragraphs_of_a_tiny_page_is_kept():
     result = strip_boilerplate(page(HEADLINE, PARAGRAPHS[0], "Road closures", PARAGRAPHS[1]))
     assert result.text.split("\n\n") == [PARAGRAPHS[0], "Road closures", PARAGRAPHS[1]]
+
+
+def test_rules_only_mode_keeps_short_list_items_and_headings_but_still_applies_rules():
+    extracted = "\n\n".join([
+        "Opening hours",
+        "Monday to Friday: 9 to 5",
+        "Saturday: 10 to 2",
+        "Sunday: closed",
+        "Text Size",
+        "© 2026 Harbour Library. All rights reserved.",
+    ])
+    result = strip_boilerplate(extracted, title="Harbour Library", use_model=False)
+    assert [(r.reason, r.text) for r in result.removed] == [
+        ("ui-label", "Text Size"),
+        ("copyright", "© 2026 Harbour Library. All rights reserved."),
+    ]
+    assert result.text.split("\n\n") == [
+        "Opening hours", "Monday to Friday: 9 to 5", "Saturday: 10 to 2", "Sunday: closed",
+    ]

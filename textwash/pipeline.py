@@ -115,7 +115,11 @@ def _run_stages(raw: RawRecord, ctx: CleanContext) -> Document:
     doc.lines_in = sum(1 for line in doc.text.split("\n") if line.strip())
     site = site_of(doc.url, doc.source_path)
     result = strip_boilerplate(
-        doc.text, title=doc.title, template_keys=ctx.template_keys.get(site, frozenset())
+        doc.text,
+        title=doc.title,
+        template_keys=ctx.template_keys.get(site, frozenset()),
+        # HTML pages had their structure judged by the extractor: rules only after it.
+        use_model=doc.kind != "html",
     )
     doc.title = result.title
     doc.removed.extend(result.removed)

@@ -90,6 +90,7 @@ def strip_boilerplate(
     title: str | None = None,
     template_keys: Collection[str] = frozenset(),
     model: LineModel | None = None,
+    use_model: bool = True,
     settings: BoilerplateSettings = DEFAULT_SETTINGS,
 ) -> BoilerplateResult:
     """Judge every line of `text`; return the kept text, the title and the removals.
@@ -98,7 +99,10 @@ def strip_boilerplate(
     None, the first headline-like line before the body that survives the rules (and is
     not a fragment the model drops) becomes the title.
     `template_keys` are `line_key`s of lines that recur across the source's documents.
-    `model` defaults to the shipped line classifier.
+    `model` defaults to the shipped line classifier. `use_model=False` applies the rules,
+    templates and title logic only: for text whose page structure was already judged
+    (main content extracted from HTML), where the classifier, trained on whole flattened
+    pages, would cut the short headings, list items and table rows that remain.
     """
     page, index = PageLines.from_text(text)
     lines = page.lines
@@ -110,11 +114,15 @@ def strip_boilerplate(
         reason = rule_reason(line)
         if reason:
             reasons[k] = reason
-    rule_hits = [k in reasons for k in range(len(lines))]
-    model = model or default_model()
-    features = page_features(page, rule_hits, model.corpus_df(lines))
-    content = model.predict(features) >= model.threshold
-    words = features[:, FEATURE_NAMES.index("words")].astype(int).tolist()
+    if use_model:
+        rule_hits = [k in reasons for k in range(len(lines))]
+        model = model or default_model()
+        features = page_features(page, rule_hits, model.corpus_df(lines))
+        content = model.predict(features) >= model.threshold
+        words = features[:, FEATURE_NAMES.index("words")].astype(int).tolist()
+    else:
+        content = np.ones(len(lines), dtype=bool)
+        words = [word_count(line) for line in lines]
 
     title_at = None
     if title is None:
