@@ -1,14 +1,14 @@
 """HTML main-content extraction on WCXB-dev: word-F1 by page type, speed, against trafilatura.
 
 Scores what the pipeline produces for an HTML page (`extract_html`, then the text-level
-`strip_boilerplate` with the extracted title) and, on the same pages in the same run,
-trafilatura's `extract` when it is installed (the `bench` extra; never a runtime
-dependency). Metric (the benchmark's): bag of lower-cased `\\w+` tokens against
-`ground_truth.main_content`, F1 per page (1 when both are empty), mean over pages; the
-two pages without a `main_content` field are skipped. Speed is CPU time of one process
-on the decoded markup, both extractors timed page by page, interleaved.
-`TEXTWASH_BENCH_HTML_PAGES=N` limits the run to a stratified sample of N pages
-(default: all).
+boilerplate stage as `textwash.pipeline.strip_document_boilerplate` runs it for HTML)
+and, on the same pages in the same run, trafilatura's `extract` when it is installed
+(the `bench` extra; never a runtime dependency). Metric (the benchmark's): bag of
+lower-cased `\\w+` tokens against `ground_truth.main_content`, F1 per page (1 when both
+are empty), mean over pages; the two pages without a `main_content` field are skipped.
+Speed is CPU time of one process on the decoded markup, both extractors timed page by
+page, interleaved. `TEXTWASH_BENCH_HTML_PAGES=N` limits the run to a stratified sample of
+N pages (default: all).
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import Row, missing_row, shared_path
-from textwash.boilerplate import strip_boilerplate
 from textwash.decode import decode_bytes
 from textwash.html import extract_html
+from textwash.pipeline import strip_document_boilerplate
 
 _WORD = re.compile(r"\w+")
 MAX_PAGE_SECONDS = 2.0
@@ -108,7 +108,7 @@ def _stratified(entries: list, limit: int) -> list:
 
 def textwash_pipeline(markup: str) -> str:
     extraction = extract_html(markup, record_removed=False)
-    return strip_boilerplate(extraction.text, title=extraction.title).text
+    return strip_document_boilerplate(extraction.text, kind="html", title=extraction.title).text
 
 
 def textwash_extract_only(markup: str) -> str:
@@ -144,7 +144,9 @@ def rows() -> list[Row]:
         started = time.process_time()
         try:
             extracted = extract_html(page.markup, record_removed=False)
-            text = strip_boilerplate(extracted.text, title=extracted.title).text
+            text = strip_document_boilerplate(
+                extracted.text, kind="html", title=extracted.title
+            ).text
         except Exception:  # noqa: BLE001 - a crash is a measured outcome here
             crashes.append(page.file_id)
             extracted, text = None, ""

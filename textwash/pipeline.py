@@ -22,10 +22,10 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from textwash.boilerplate import line_key, strip_boilerplate, word_count
+from textwash.boilerplate import BoilerplateResult, line_key, strip_boilerplate, word_count
 from textwash.config import DEFAULT_CONFIG, Config, Limits
 from textwash.deadline import DeadlineExceeded, time_limit
-from textwash.document import Document
+from textwash.document import Document, DocumentKind
 from textwash.html import extract_html
 from textwash.inputs import (
     InputError,
@@ -68,6 +68,24 @@ def site_of(url: str | None, source_path: str) -> str:
             return host.removeprefix("www.")
     folder, _, _ = source_path.rpartition("/")
     return f"folder:{folder}"
+
+
+def strip_document_boilerplate(
+    text: str,
+    *,
+    kind: DocumentKind,
+    title: str | None,
+    template_keys: Collection[str] = frozenset(),
+) -> BoilerplateResult:
+    """The text-level boilerplate stage as the pipeline runs it for a document of `kind`.
+
+    HTML pages had their structure judged by the extractor, so only the rules, templates
+    and title logic run on what it returns; the line classifier (trained on whole
+    flattened pages) judges plain text.
+    """
+    return strip_boilerplate(
+        text, title=title, template_keys=template_keys, use_model=kind != "html"
+    )
 
 
 def clean_raw_record(raw: RawRecord, ctx: CleanContext = CleanContext()) -> Document:
@@ -114,12 +132,9 @@ def _run_stages(raw: RawRecord, ctx: CleanContext) -> Document:
         _extract_html(doc, limits)
     doc.lines_in = sum(1 for line in doc.text.split("\n") if line.strip())
     site = site_of(doc.url, doc.source_path)
-    result = strip_boilerplate(
-        doc.text,
-        title=doc.title,
+    result = strip_document_boilerplate(
+        doc.text, kind=doc.kind, title=doc.title,
         template_keys=ctx.template_keys.get(site, frozenset()),
-        # HTML pages had their structure judged by the extractor: rules only after it.
-        use_model=doc.kind != "html",
     )
     doc.title = result.title
     doc.removed.extend(result.removed)
