@@ -42,7 +42,7 @@ WRITTEN_STOPWORDS = {
           "janë je jemi kam kanë kemi kësaj kështu kjo ku kur ky me mund më në nëse nga nuk "
           "për pa para pas por prej qe që se si sipas shumë tani të tij tyre u una unë ose",
 }
-MIN_FREQUENCY = 2e-6
+MIN_FREQUENCY = 5e-6
 MAX_WORDS = 20_000
 HEADER = (
     "# Frequent words per language for textwash's language detector.\n"
