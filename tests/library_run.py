@@ -21,25 +21,9 @@ if str(REPO) not in sys.path:  # when run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
 from textwash.config import Config  # noqa: E402
-from textwash.inputs import discover  # noqa: E402
-from textwash.pipeline import CleanContext  # noqa: E402
-from textwash.report import write_run_report  # noqa: E402
-from textwash.runner import (  # noqa: E402
-    RUNS_DIR,
-    STAGING_DIR,
-    clean_batch,
-    clear_stale_staging,
-    commit_batch,
-    fingerprint_batch,
-    open_run,
-    plan_batches,
-    plan_work,
-    record_template_fingerprints,
-    run_lock,
-    settle_plan,
-)
+from textwash.local_run import run_in_process  # noqa: E402
+from textwash.runner import RUNS_DIR, STAGING_DIR  # noqa: E402
 from textwash.state import STATE_FILE  # noqa: E402
-from textwash.stats import RunStats  # noqa: E402
 
 
 def run_corpus(
@@ -55,39 +39,9 @@ def run_corpus(
 
     Returns the report summary and `staged_writes`, the number of outputs it staged.
     """
-    settings = config or Config()
-    with run_lock(output_dir):
-        run = open_run(input_dir, output_dir)
-        plan = plan_work(discover(run.input_dir), run.known, full=full)
-        entries = settle_plan(run, plan)
-        batches = plan_batches(plan.to_clean, max_files, settings.batch_max_bytes)
-        prints = (
-            executor.map(fingerprint_batch, batches, [settings] * len(batches))
-            if executor else (fingerprint_batch(batch, settings) for batch in batches)
-        )
-        template_keys = record_template_fingerprints(
-            run, (item for batch_prints in prints for item in batch_prints), plan.gone,
-            settings.template_min_documents,
-        )
-        ctx = CleanContext(settings, template_keys)
-        results = (
-            executor.map(clean_batch, batches, [ctx] * len(batches),
-                         [run.staging_dir] * len(batches))
-            if executor else (clean_batch(batch, ctx, run.staging_dir) for batch in batches)
-        )
-        stats = RunStats()
-        staged_writes = 0
-        for entry in entries:
-            stats.add_input(entry.status, entry.reason)
-        for batch, result in zip(batches, results, strict=True):
-            commit_batch(result, batch, run.output_dir, run.state, run.run_id)
-            staged_writes += len(result.staged)
-            entries.extend(result.entries)
-            stats.merge(result.stats)
-        clear_stale_staging(run.output_dir)
-        report = write_run_report(run, entries, stats, {"max_files": max_files})
-        run.state.close()
-    return {"report": report, "staged_writes": staged_writes}
+    result = run_in_process(input_dir, output_dir, max_files=max_files, config=config,
+                            executor=executor, full=full)
+    return {"report": result.report, "staged_writes": result.staged_writes}
 
 
 REPORT_FOLDERS = (RUNS_DIR, STAGING_DIR, "_report")

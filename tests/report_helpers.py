@@ -1,6 +1,6 @@
 """Build a small corpus of seeds plus bad and edge inputs, and run it without Prefect.
 
-`run_library()` drives the run functions in `textwash.runner` in the flow's order, so
+`run_library()` is `textwash.local_run.run_in_process` (the flow's steps in order), so
 report tests see the same manifest, outputs and stats as a flow run, in a fraction of
 the time. Not a test module: shared by tests/test_report*.py.
 """
@@ -14,21 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from textwash.config import Config
-from textwash.inputs import discover
-from textwash.pipeline import CleanContext
-from textwash.report import write_run_report
-from textwash.runner import (
-    clean_batch,
-    commit_batch,
-    fingerprint_batch,
-    open_run,
-    plan_batches,
-    plan_work,
-    record_template_fingerprints,
-    run_lock,
-    settle_plan,
-)
-from textwash.stats import RunStats
+from textwash.local_run import run_in_process
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_003 = "seeds/003_8c1e1d54294b7559.txt"
@@ -88,24 +74,5 @@ def run_library(input_dir: Path, output_dir: Path, *, batch_size: int = 3,
     settings = Config()
     params = {"input_dir": str(input_dir), "output_dir": str(output_dir), "full": full,
               "batch_size": batch_size, "config": settings.to_dict()}
-    with run_lock(output_dir):
-        run = open_run(input_dir, output_dir)
-        plan = plan_work(discover(run.input_dir), run.known, full=full)
-        entries = settle_plan(run, plan)
-        batches = plan_batches(plan.to_clean, batch_size, settings.batch_max_bytes)
-        keys = record_template_fingerprints(
-            run, (item for batch in batches for item in fingerprint_batch(batch, settings)),
-            plan.gone, settings.template_min_documents,
-        )
-        ctx = CleanContext(settings, keys)
-        stats = RunStats()
-        for entry in entries:
-            stats.add_input(entry.status, entry.reason)
-        for batch in batches:
-            result = clean_batch(batch, ctx, run.staging_dir)
-            commit_batch(result, batch, run.output_dir, run.state, run.run_id)
-            entries.extend(result.entries)
-            stats.merge(result.stats)
-        report = write_run_report(run, entries, stats, params)
-        run.state.close()
-    return report
+    return run_in_process(input_dir, output_dir, max_files=batch_size, config=settings,
+                          full=full, params=params).report
