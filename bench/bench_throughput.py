@@ -235,7 +235,8 @@ def run_library(input_dir: Path, output_dir: Path, timers: StageTimers | None = 
                                             max_bytes=settings.batch_max_bytes)
         with _phase(phases, "fingerprint"):
             template_keys = record_template_fingerprints(
-                run, (item for batch in batches for item in fingerprint_batch(batch, settings)),
+                run, (item for batch in batches
+                      for item in fingerprint_batch(batch, settings, run.staging_dir)),
                 plan.gone, settings.template_min_documents,
             )
         ctx = CleanContext(settings, template_keys)

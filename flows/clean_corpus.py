@@ -50,8 +50,9 @@ from textwash.stats import RunStats
 
 
 @task(name="fingerprint-batch", cache_policy=NO_CACHE)
-def fingerprint_batch_task(batch: list[InputFile], config: Config) -> list[Any]:
-    return fingerprint_batch(batch, config)
+def fingerprint_batch_task(batch: list[InputFile], config: Config, staging_dir: Path
+                           ) -> list[Any]:
+    return fingerprint_batch(batch, config, staging_dir)
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
@@ -96,8 +97,11 @@ def clean_corpus(
             plan.to_clean, parallel, max_files=batch_size, max_bytes=settings.batch_max_bytes
         )
         logger.info("%d batches for %d workers", len(batches), parallel)
-        fingerprints = [runner.submit(fingerprint_batch_task, {"batch": batch, "config": settings})
-                        for batch in batches]
+        fingerprints = [
+            runner.submit(fingerprint_batch_task,
+                          {"batch": batch, "config": settings, "staging_dir": run.staging_dir})
+            for batch in batches
+        ]
         template_keys = record_template_fingerprints(
             run,
             (item for prints in _results_releasing(fingerprints) for item in prints),

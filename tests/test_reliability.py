@@ -173,9 +173,9 @@ def sabotage(monkeypatch: pytest.MonkeyPatch):
 
     real_stages = textwash.pipeline._run_stages
 
-    def run_stages(raw, ctx):
+    def run_stages(raw, ctx, *rest):
         CURRENT["path"] = raw.source_path
-        return real_stages(raw, ctx)
+        return real_stages(raw, ctx, *rest)
 
     monkeypatch.setattr(textwash.runner, "clean_file", clean_file)
     monkeypatch.setattr(textwash.pipeline, "extract_html", extract_html)

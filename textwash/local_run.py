@@ -56,8 +56,10 @@ def run_in_process(
         entries = settle_plan(run, plan)
         batches = plan_batches(plan.to_clean, max_files, settings.batch_max_bytes)
         prints = (
-            executor.map(fingerprint_batch, batches, [settings] * len(batches))
-            if executor else (fingerprint_batch(batch, settings) for batch in batches)
+            executor.map(fingerprint_batch, batches, [settings] * len(batches),
+                         [run.staging_dir] * len(batches))
+            if executor else (fingerprint_batch(batch, settings, run.staging_dir)
+                              for batch in batches)
         )
         template_keys = record_template_fingerprints(
             run, (item for batch_prints in prints for item in batch_prints), plan.gone,

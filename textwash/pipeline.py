@@ -5,8 +5,10 @@ decode → repair → (HTML: extract main content) → boilerplate → whitespac
 Everything here is plain Python, usable without Prefect (`textwash clean`, tests,
 benchmarks); the flow in `flows/clean_corpus.py` only batches and schedules it.
 Per-document work is bounded: size caps before the expensive stages, a structural check
-before HTML parsing, and a time limit (`textwash.deadline`) around the whole document;
-exceeding a bound fails that document with a reason code, never the file or the run.
+before HTML parsing (markup beyond it is cleaned as plain text, with the reason in
+`signals["html_fallback"]`), and a time limit (`textwash.deadline`) around the whole
+document; exceeding a hard bound fails that document with a reason code, never the file
+or the run.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from urllib.parse import urlsplit
 from textwash.boilerplate import BoilerplateResult, line_key, strip_boilerplate, word_count
 from textwash.config import DEFAULT_CONFIG, Config, Limits
 from textwash.deadline import DeadlineExceeded, time_limit
+from textwash.decoded_cache import DecodedCacheReader, DecodedCacheWriter
 from textwash.document import Document, DocumentKind
-from textwash.html import extract_html
+from textwash.html import extract_html, plain_text_fallback
 from textwash.inputs import (
     InputError,
     InputFile,
@@ -39,7 +42,7 @@ from textwash.inputs import (
 from textwash.language import identify
 from textwash.normalize import normalize_whitespace
 from textwash.records import document_id, dumps, to_record
-from textwash.repair import decode_and_repair_detailed
+from textwash.repair import DecodedAndRepaired, decode_and_repair_detailed
 
 TEMPLATE_CANDIDATE_MAX_WORDS = 40
 
@@ -88,12 +91,16 @@ def strip_document_boilerplate(
     )
 
 
-def clean_raw_record(raw: RawRecord, ctx: CleanContext = CleanContext()) -> Document:
+def clean_raw_record(
+    raw: RawRecord, ctx: CleanContext = CleanContext(), decoded: DecodedAndRepaired | None = None
+) -> Document:
     """Run every stage on one record; raises `DocumentError` for documents over a limit.
 
-    Limits: `max_document_bytes` before anything, HTML size and shape before parsing,
-    `document_timeout_s` for all stages together (`document-timeout`), and Python's
-    recursion limit (`too-deeply-nested`).
+    `decoded` is this record's decode-and-repair result when an earlier pass made it
+    (the fingerprint pass's cache); the decode stage then only copies it.
+    Limits: `max_document_bytes` before anything, `document_timeout_s` for all stages
+    together (`document-timeout`), and Python's recursion limit (`too-deeply-nested`).
+    HTML over its size or shape bounds is not a failure: it becomes plain text.
     """
     limits = ctx.config.limits
     if len(raw.data) > limits.max_document_bytes:
@@ -105,7 +112,7 @@ def clean_raw_record(raw: RawRecord, ctx: CleanContext = CleanContext()) -> Docu
         _warm_up()
     try:
         with time_limit(limits.document_timeout_s, "cleaning the document"):
-            return _run_stages(raw, ctx)
+            return _run_stages(raw, ctx, decoded)
     except DeadlineExceeded as exc:
         raise DocumentError("document-timeout", str(exc)) from None
     except RecursionError as exc:
@@ -114,7 +121,9 @@ def clean_raw_record(raw: RawRecord, ctx: CleanContext = CleanContext()) -> Docu
         ) from None
 
 
-def _run_stages(raw: RawRecord, ctx: CleanContext) -> Document:
+def _run_stages(
+    raw: RawRecord, ctx: CleanContext, decoded: DecodedAndRepaired | None = None
+) -> Document:
     limits = ctx.config.limits
     doc = Document(
         id=document_id(raw.source_path, raw.index),
@@ -127,7 +136,7 @@ def _run_stages(raw: RawRecord, ctx: CleanContext) -> Document:
     )
     if raw.input_id is not None:
         doc.metadata["input_id"] = raw.input_id
-    _decode_and_repair(doc, raw, ctx.config)
+    _decode_and_repair(doc, raw, ctx.config, decoded)
     if doc.kind == "html":
         _extract_html(doc, limits)
     doc.lines_in = sum(1 for line in doc.text.split("\n") if line.strip())
@@ -147,8 +156,10 @@ def _run_stages(raw: RawRecord, ctx: CleanContext) -> Document:
     return doc
 
 
-def _decode_and_repair(doc: Document, raw: RawRecord, config: Config) -> None:
-    repaired = decode_and_repair_detailed(
+def _decode_and_repair(
+    doc: Document, raw: RawRecord, config: Config, decoded: DecodedAndRepaired | None
+) -> None:
+    repaired = decoded or decode_and_repair_detailed(
         raw.data, policy=config.unicode, html=raw.kind == "html"
     )
     doc.encoding_detected = raw.redecoded_from or repaired.encoding
@@ -163,13 +174,19 @@ def _decode_and_repair(doc: Document, raw: RawRecord, config: Config) -> None:
 
 
 def _extract_html(doc: Document, limits: Limits) -> None:
-    if len(doc.text) > limits.max_html_bytes:
-        raise DocumentError(
-            "html-too-large",
-            f"{len(doc.text)} characters of markup exceeds {limits.max_html_bytes}",
-        )
-    check_markup_shape(doc.text, limits)
-    extraction = extract_html(doc.text)
+    """Main content of the page; markup beyond the bounds of parsing becomes plain text.
+
+    The fallback strips tags in one linear pass (no tree), so its cost is bounded by
+    `max_document_bytes` like any text document's.
+    """
+    reason = markup_bound_exceeded(doc.text, limits)
+    if reason is None:
+        try:
+            extraction = extract_html(doc.text)
+        except RecursionError:
+            extraction = plain_text_fallback(doc.text, "html-too-deeply-nested")
+    else:
+        extraction = plain_text_fallback(doc.text, reason)
     doc.text = extraction.text
     doc.title = doc.title or extraction.title
     doc.url = doc.url or extraction.url
@@ -208,31 +225,25 @@ def markup_shape(markup: str) -> tuple[int, int]:
     return elements, deepest
 
 
-def check_markup_shape(markup: str, limits: Limits) -> None:
-    """Refuse markup too big in elements or depth for the HTML stage to parse safely.
+def markup_bound_exceeded(markup: str, limits: Limits) -> str | None:
+    """Why `markup` is too big in characters, elements or depth to parse safely, if it is.
 
     Ordinary pages (a few thousand tags) cost one `str.count`; only markup with more
     than `html_shape_check_tags` tag-like openings is scanned.
     """
+    if len(markup) > limits.max_html_bytes:
+        return "html-too-large"
     openings = markup.count("<")
     if openings <= limits.html_shape_check_tags:
-        return
+        return None
     if openings > 4 * limits.max_html_elements:
-        raise DocumentError(
-            "html-too-many-elements",
-            f"markup has {openings} tag openings, over 4 × {limits.max_html_elements}",
-        )
+        return "html-too-many-elements"
     elements, depth = markup_shape(markup)
     if depth > limits.max_html_depth:
-        raise DocumentError(
-            "html-too-deeply-nested",
-            f"elements nest about {depth} levels deep; the limit is {limits.max_html_depth}",
-        )
+        return "html-too-deeply-nested"
     if elements > limits.max_html_elements:
-        raise DocumentError(
-            "html-too-many-elements",
-            f"markup has {elements} elements; the limit is {limits.max_html_elements}",
-        )
+        return "html-too-many-elements"
+    return None
 
 
 _WARM_UP_PARAGRAPH = (
@@ -289,9 +300,16 @@ class FileOutcome:
     sha256: str | None = None
 
 
-def clean_file(item: InputFile, ctx: CleanContext, *, keep_documents: bool = True) -> FileOutcome:
+def clean_file(
+    item: InputFile,
+    ctx: CleanContext,
+    *,
+    keep_documents: bool = True,
+    decoded: DecodedCacheReader | None = None,
+) -> FileOutcome:
     """Clean every record of one input file; never raises for bad input.
 
+    `decoded` holds the fingerprint pass's decode results for the file's text records.
     A whole-file problem (unreadable, corrupt gzip, changed while read, ...) ends the
     file as skipped or failed with its reason; a record that cannot be cleaned, for
     whatever cause, becomes a record failure and the file's other records still count.
@@ -305,8 +323,10 @@ def clean_file(item: InputFile, ctx: CleanContext, *, keep_documents: bool = Tru
             if isinstance(raw, RecordFailure):
                 outcome.failures.append(raw)
                 continue
+            cached = (decoded.get(item.path, raw.index, raw.data)
+                      if decoded is not None and raw.kind == "text" else None)
             try:
-                doc = clean_raw_record(raw, ctx)
+                doc = clean_raw_record(raw, ctx, cached)
             except DocumentError as exc:
                 outcome.failures.append(
                     RecordFailure(item.path, raw.index, raw.index + 1, exc.reason, str(exc))
@@ -346,14 +366,17 @@ def clean_file(item: InputFile, ctx: CleanContext, *, keep_documents: bool = Tru
 
 
 def template_fingerprints(
-    item: InputFile, config: Config = DEFAULT_CONFIG
+    item: InputFile,
+    config: Config = DEFAULT_CONFIG,
+    decoded: DecodedCacheWriter | None = None,
 ) -> Iterator[tuple[str, str, list[str]]]:
     """(site, document hash, line keys) for each text document of a file.
 
     Template detection counts, per site, how many distinct documents contain a line.
     Only text documents take part: HTML pages get structural pruning instead.
     A file that cannot be read to its end contributes nothing (its cleaning fails too),
-    nor does a document over the size or time limit.
+    nor does a document over the size or time limit. Each text document's decode result
+    goes to `decoded`, for the cleaning pass to reuse.
     """
     if item.skip_reason:
         return
@@ -369,9 +392,14 @@ def template_fingerprints(
                 continue
             try:
                 with time_limit(limits.document_timeout_s, "fingerprinting the document"):
-                    found.append(_fingerprint(raw, item.path, config))
+                    repaired = decode_and_repair_detailed(
+                        raw.data, policy=config.unicode, html=False
+                    )
+                    found.append(_fingerprint(repaired.text, raw, item.path))
             except DeadlineExceeded:
                 continue
+            if decoded is not None:
+                decoded.add(item.path, raw.index, raw.data, repaired)
     except InputError:
         return
     except Exception:  # noqa: BLE001 - cleaning the same file reports the error
@@ -379,8 +407,7 @@ def template_fingerprints(
     yield from found
 
 
-def _fingerprint(raw: RawRecord, path: str, config: Config) -> tuple[str, str, list[str]]:
-    text = decode_and_repair_detailed(raw.data, policy=config.unicode, html=False).text
+def _fingerprint(text: str, raw: RawRecord, path: str) -> tuple[str, str, list[str]]:
     doc_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
     keys = sorted(
         {
