@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from textwash.html import HtmlExtraction, HtmlSettings, extract_html
+from textwash.html import HtmlExtraction, HtmlSettings, extract_html, plain_text_fallback
 from textwash.html.markup import markup_to_text, strip_raw_elements
 
 PROSE = (
@@ -289,7 +289,7 @@ def test_deep_nesting_is_bounded_and_falls_back_with_a_reason() -> None:
     depth = 100_000
     markup = "<html><body>" + "<div>" * depth + PROSE + "</div>" * depth + "</body></html>"
     result = extract_html(markup)
-    assert result.fallback_reason == "html-too-many-tags"
+    assert result.fallback_reason == "html-too-many-elements"
     assert "committee met" in result.text
 
 
@@ -304,19 +304,43 @@ def test_moderate_nesting_is_walked_without_recursion() -> None:
 def test_half_a_million_links_fall_back_with_a_reason() -> None:
     markup = page("<a>link</a>" * 500_000)
     result = extract_html(markup)
-    assert result.fallback_reason == "html-too-many-tags"
+    assert result.fallback_reason == "html-too-many-elements"
 
 
 def test_megabytes_of_markup_fall_back_with_a_reason() -> None:
     markup = page(f"<p>{PROSE}</p>" + "<p>" + "word " * 2_000_000 + "</p>")
     result = extract_html(markup, HtmlSettings(max_markup_chars=1_000_000))
-    assert result.fallback_reason == "html-markup-too-large"
+    assert result.fallback_reason == "html-too-large"
     assert "committee met" in result.text
+    assert result.text.endswith("word")
 
 
 def test_fallback_text_has_block_lines_and_decoded_entities() -> None:
     text = markup_to_text("<h1>Title</h1><p>Fish &amp; chips</p><script>x()</script><li>a</li>")
     assert text == "Title\n\nFish & chips\n\na"
+
+
+def test_fallback_text_leaves_the_head_out_and_takes_the_title_from_it() -> None:
+    markup = page(f"<div><p>{PROSE}</p></div>", head="<title>Budget &amp; vote</title>"
+                  "<meta name='description' content='x'>")
+    result = plain_text_fallback(markup, "html-too-large")
+    assert result.title == "Budget & vote"
+    assert result.text == PROSE.strip()
+    assert result.fallback_reason == "html-too-large"
+
+
+def test_fallback_text_keeps_upper_case_block_tags_as_line_breaks() -> None:
+    assert markup_to_text("<P>One</P><DIV>Two<BR>Three</DIV>") == "One\n\nTwo\n\nThree"
+
+
+@pytest.mark.parametrize("junk", ["<" * 200_000, "<a <b " * 50_000])
+def test_a_tag_is_cut_at_the_next_opening_so_unclosed_tags_cost_linear_time(junk: str) -> None:
+    # A tag pattern that ran on to the next ">" would rescan the rest of the page from
+    # every unclosed "<" (minutes on these); this one stops at the next "<".
+    text = markup_to_text(f"<p>{PROSE}</p>" + junk + f"<p>{PROSE_2}</p>")
+    assert text.startswith(PROSE.strip())
+    assert text.endswith(PROSE_2.strip())
+    assert "<<" in text or "<a" in text
 
 
 @pytest.mark.parametrize("markup", ["", "plain text, no tags", "<html></html>", "<p></p>"])
@@ -335,3 +359,75 @@ def test_pipeline_records_the_html_removals_and_title() -> None:
     assert "Politics" not in record["text"]
     assert record["title"] == "Budget vote delayed"
     assert {"html-navigation", "html-footer"} <= {r["reason"] for r in record["removed"]}
+
+
+# -- Pages beyond the bounds of parsing, in the pipeline ------------------------------------
+
+
+def _deep_page(depth: int) -> str:
+    return page("<div>" * depth + f"<p>{PROSE}</p><p>{PROSE_2}</p>" + "</div>" * depth,
+                head="<title>Budget vote delayed</title>")
+
+
+def test_too_deeply_nested_page_is_cleaned_as_plain_text_with_the_reason() -> None:
+    from textwash.pipeline import clean_document
+
+    record = clean_document(_deep_page(30_000).encode(), filename="deep.html")
+    assert record["html_fallback"] == "html-too-deeply-nested"
+    assert "committee met" in record["text"] and "written answer" in record["text"]
+    assert record["title"] == "Budget vote delayed"
+
+
+def test_page_with_too_many_elements_or_too_many_bytes_falls_back_with_its_bound() -> None:
+    from textwash.config import Config, Limits
+    from textwash.inputs import RawRecord
+    from textwash.pipeline import CleanContext, clean_raw_record
+
+    links = page(f"<p>{PROSE}</p>" + "<a href='#'>x</a> " * 60_000)
+    doc = clean_raw_record(RawRecord("links.html", 0, "html", links))
+    assert doc.signals["html_fallback"] == "html-too-many-elements"
+    assert "committee met" in doc.text
+    small = CleanContext(Config(limits=Limits(max_html_bytes=100)))
+    doc = clean_raw_record(RawRecord("big.html", 0, "html", article_page()), small)
+    assert doc.signals["html_fallback"] == "html-too-large"
+    assert "committee met" in doc.text
+
+
+def test_recursion_in_the_html_stage_falls_back_to_plain_text(monkeypatch) -> None:
+    import textwash.pipeline
+
+    def recurse(markup: str) -> HtmlExtraction:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(textwash.pipeline, "extract_html", recurse)
+    record = textwash.pipeline.clean_document(article_page().encode(), filename="a.html")
+    assert record["html_fallback"] == "html-too-deeply-nested"
+    assert "committee met" in record["text"]
+
+
+def test_extracted_page_has_no_fallback_and_document_size_limit_still_fails() -> None:
+    from textwash.config import Config, Limits
+    from textwash.inputs import RawRecord
+    from textwash.pipeline import CleanContext, DocumentError, clean_document, clean_raw_record
+
+    assert clean_document(article_page().encode(), filename="a.html")["html_fallback"] is None
+    tiny = CleanContext(Config(limits=Limits(max_document_bytes=100)))
+    with pytest.raises(DocumentError) as info:
+        clean_raw_record(RawRecord("big.html", 0, "html", _deep_page(30_000)), tiny)
+    assert info.value.reason == "document-too-large"
+
+
+def test_fallbacks_are_counted_by_reason_and_listed_for_review() -> None:
+    from textwash.inputs import RawRecord
+    from textwash.pipeline import clean_raw_record
+    from textwash.stats import RunStats
+
+    stats = RunStats()
+    stats.add_document(clean_raw_record(RawRecord("a.html", 0, "html", _deep_page(30_000))))
+    stats.add_document(clean_raw_record(RawRecord("b.html", 0, "html", article_page())))
+    assert stats.html_fallbacks == {"html-too-deeply-nested": 1}
+    assert stats.review_flags["html-fallback"] == 1
+    assert [item["path"] for item in stats.review if "html-fallback" in item["flags"]] == [
+        "a.html"
+    ]
+    assert RunStats.from_dict(stats.to_dict()).html_fallbacks == stats.html_fallbacks

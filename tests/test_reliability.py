@@ -41,6 +41,9 @@ TEST_LIMITS = Limits(max_decompressed_bytes=1024 * 1024, document_timeout_s=3.0)
 
 # path -> (status, reason) every input must end with.
 EXPECTED: dict[str, tuple[str, str | None]] = {}
+# HTML inputs cleaned as plain text -> the record's `html_fallback`.
+HTML_FALLBACKS = {"deep.html": "html-too-deeply-nested", "links.html": "html-too-many-elements",
+                  "recurses.html": "html-too-deeply-nested"}
 
 
 def _put(root: Path, name: str | bytes, data: bytes, expected: tuple[str, str | None]) -> None:
@@ -104,15 +107,17 @@ def build_bad_corpus(root: Path) -> None:
     EXPECTED["huge-line.jsonl"] = ("cleaned", None)
     # A single text document over the size limit: refused after reading just past it.
     _put(root, "huge.txt", b"word " * (4 * 1024 * 1024), ("skipped", "document-too-large"))
-    # Pathological HTML.
-    deep = "<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "</body></html>"
-    _put(root, "deep.html", deep.encode(), ("failed", "html-too-deeply-nested"))
+    # Pathological HTML: beyond the bounds of parsing, cleaned as plain text (HTML_FALLBACKS).
+    deep = "<html><body>" + "<div>" * 100_000 + GOOD_TEXT + "</div>" * 100_000 + "</body></html>"
+    _put(root, "deep.html", deep.encode(), ("cleaned", None))
     links = "<html><body>" + "<a href=#>x</a>" * 500_000 + "</body></html>"
-    _put(root, "links.html", links.encode(), ("failed", "html-too-many-elements"))
-    # Cleaning these is sabotaged (see `sabotage`): a stage that hangs, one that recurses.
+    _put(root, "links.html", links.encode(), ("cleaned", None))
+    # Cleaning these is sabotaged (see `sabotage`): a stage that hangs, an HTML parse that
+    # recurses too deep (plain text instead), a stage with a bug.
     page = f"<html><body><p>{GOOD_TEXT}</p></body></html>".encode()
     _put(root, "hangs.html", page, ("failed", "document-timeout"))
-    _put(root, "recurses.html", page, ("failed", "too-deeply-nested"))
+    _put(root, "recurses.html", page, ("cleaned", None))
+    _put(root, "recurses.txt", GOOD_TEXT.encode(), ("failed", "too-deeply-nested"))
     _put(root, "breaks.html", page, ("failed", "internal-error"))
     # Files that vanish or change after they were listed (see `sabotage`).
     _put(root, "vanishes.txt", GOOD_TEXT.encode(), ("failed", "vanished"))
@@ -171,6 +176,13 @@ def sabotage(monkeypatch: pytest.MonkeyPatch):
             raise ValueError("the HTML stage has a bug")
         return real_extract(markup)
 
+    real_normalize = textwash.pipeline.normalize_whitespace
+
+    def normalize_whitespace(text: str) -> str:
+        if CURRENT.get("path", "") == "recurses.txt":
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_normalize(text)
+
     real_stages = textwash.pipeline._run_stages
 
     def run_stages(raw, ctx, *rest):
@@ -179,6 +191,7 @@ def sabotage(monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setattr(textwash.runner, "clean_file", clean_file)
     monkeypatch.setattr(textwash.pipeline, "extract_html", extract_html)
+    monkeypatch.setattr(textwash.pipeline, "normalize_whitespace", normalize_whitespace)
     monkeypatch.setattr(textwash.pipeline, "_run_stages", run_stages)
 
 
@@ -218,11 +231,16 @@ def test_flow_accounts_for_every_bad_input_and_completes(
         (6, "not-an-object"), (7, "no-text-field"), (8, "no-text-field"),
         (9, "no-text-field"),
     ]
+    for name, reason in HTML_FALLBACKS.items():
+        [line] = (output / manifest[name]["output"]).read_text(encoding="utf-8").splitlines()
+        assert json.loads(line)["html_fallback"] == reason, name
     huge = manifest["huge-line.jsonl"]
     assert huge["documents"] == 2
     assert [(f["line"], f["reason"]) for f in huge["failed_records"]] == [(2, "line-too-long")]
 
     report = (run_dir / "report.md").read_text(encoding="utf-8").splitlines()
+    for reason, count in Counter(HTML_FALLBACKS.values()).items():
+        assert f"| {reason} | {count} |" in report
     problems = Counter(v for v in EXPECTED.values() if v[0] != "cleaned")
     for (status, reason), count in problems.items():
         rows = [line for line in report if f"| {status} | {reason} |" in line]

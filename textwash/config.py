@@ -35,12 +35,14 @@ class Limits:
     # reached 800 MB RSS), and a document beyond ~10 MB rarely finishes within the time
     # limit on one core: 16 MB keeps one worker's peak under ~0.5 GB.
     max_document_bytes: int = 16 * 1024 * 1024
+    # HTML beyond these bounds (size, element count, nesting depth) is not parsed: it is
+    # cleaned as tag-stripped plain text, with the bound it exceeded as `html_fallback`.
     max_html_bytes: int = 8 * 1024 * 1024
     # A JSONL line holds one document, JSON-escaped; longer lines are skipped unread.
     max_jsonl_line_bytes: int = 32 * 1024 * 1024
     # HTML shape: markup with more than `html_shape_check_tags` "<" is scanned for its
     # element count and nesting depth before parsing (real pages: < 16k elements,
-    # depth < 500 in the WCXB dev set).
+    # depth < 500 in the WCXB dev set); beyond the limits it falls back to plain text.
     html_shape_check_tags: int = 20_000
     max_html_elements: int = 100_000
     max_html_depth: int = 1_000

@@ -46,6 +46,7 @@ def to_record(doc: Document) -> dict[str, Any]:
         "removed": [{"text": r.text, "reason": r.reason} for r in doc.removed],
         "repairs": [{"kind": kind, "count": count} for kind, count in sorted(doc.repairs.items())],
         "encoding": {"detected": doc.encoding_detected, "damaged": doc.encoding_damaged},
+        "html_fallback": doc.signals.get("html_fallback"),
         "stats": {
             "chars_in": doc.chars_in,
             "chars_out": len(doc.text),

@@ -270,6 +270,14 @@ def render_markdown(report: RunReport) -> str:
                 for item in report.unchanged_failed]
         out.append("")
 
+    if stats.html_fallbacks:
+        out += ["## HTML pages cleaned as plain text", "",
+                "Beyond the bounds of parsing, these pages had their tags stripped instead of "
+                "their main content extracted (listed under review as `html-fallback`).", "",
+                "| reason | documents |", "|---|---:|"]
+        out += [f"| {reason} | {count:,} |" for reason, count in ranked(stats.html_fallbacks)]
+        out.append("")
+
     out += ["## Removed lines by reason", ""]
     if not stats.removed_by_reason:
         out += ["Nothing was removed.", ""]
@@ -361,6 +369,9 @@ def render_summary(report: RunReport, *, report_path: str) -> str:
     if stats.languages:
         langs = ", ".join(f"{code} {n}" for code, n in ranked(stats.languages, 8))
         lines.append(f"  languages: {langs}")
+    if stats.html_fallbacks:
+        fallbacks = ", ".join(f"{r} {n}" for r, n in ranked(stats.html_fallbacks))
+        lines.append(f"  as text:   {fallbacks} (HTML beyond parsing bounds)")
     if report.unchanged_failed:
         lines.append(f"  failing:   {len(report.unchanged_failed)} unchanged inputs that failed "
                      "when last cleaned")

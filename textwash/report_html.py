@@ -129,6 +129,12 @@ def callouts(report: RunReport) -> list[dict[str, str]]:
         notes.append({"tone": "warn", "text": f"{plural(s.damaged_total, 'document')} had "
                                               "characters lost to a wrong encoding before "
                                               "textwash: see Encoding."})
+    fallbacks = sum(s.html_fallbacks.values())
+    if fallbacks:
+        notes.append({"tone": "warn", "text": f"{plural(fallbacks, 'HTML page')} "
+                                              f"{'was' if fallbacks == 1 else 'were'} beyond "
+                                              "the bounds of parsing and cleaned as plain "
+                                              "text: see Review (html-fallback)."})
     if s.review_total:
         notes.append({"tone": "warn",
                       "text": f"{plural(s.review_total, 'document')} "

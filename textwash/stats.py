@@ -33,12 +33,12 @@ HEAVY_REMOVAL_SHARE = 0.8
 
 REVIEW_FLAGS = (
     "empty-after-cleaning", "mostly-removed", "very-short", "undetermined-language",
-    "damaged-encoding",
+    "damaged-encoding", "html-fallback",
 )
 _COUNTERS = (
     "inputs", "input_reasons", "record_failure_reasons", "removed_by_reason",
     "removed_chars_by_reason", "languages", "chars_out_by_language", "repairs",
-    "documents_by_kind", "review_flags",
+    "documents_by_kind", "review_flags", "html_fallbacks",
 )
 _SUMS = (
     "documents", "records_failed", "chars_in", "chars_out", "lines_in", "lines_removed",
@@ -98,6 +98,8 @@ class RunStats:
     undetermined: list[dict[str, Any]] = field(default_factory=list)
     undetermined_total: int = 0
     repairs: Counter[str] = field(default_factory=Counter)
+    # HTML pages cleaned as plain text instead of by main-content extraction, by reason.
+    html_fallbacks: Counter[str] = field(default_factory=Counter)
     documents_repaired: int = 0
     damaged: list[dict[str, Any]] = field(default_factory=list)
     damaged_total: int = 0
@@ -150,6 +152,9 @@ class RunStats:
         if doc.repairs:
             self.documents_repaired += 1
             self.repairs.update(doc.repairs)
+        fallback = doc.signals.get("html_fallback")
+        if fallback:
+            self.html_fallbacks[fallback] += 1
         if doc.encoding_damaged:
             self.damaged_total += 1
             _append_capped(self.damaged, {**ref, "encoding": doc.encoding_detected,
@@ -260,4 +265,6 @@ def review_flags(doc: Document, removed_share: float) -> list[str]:
         flags.append("undetermined-language")
     if doc.encoding_damaged:
         flags.append("damaged-encoding")
+    if doc.signals.get("html_fallback"):
+        flags.append("html-fallback")
     return flags
