@@ -7,8 +7,9 @@ Measured side by side in one sitting, each run in a fresh process on the same co
   3. the flow with 2 worker processes.
 Wall times are what a user waits; CPU times (stages, phases, per CPU-second rows) stay
 meaningful when other jobs share the machine.
-Rows: documents/s and MB/s per core end to end, CPU time per stage (decode, repair, HTML,
-boilerplate, language, write), Prefect's share of the flow's wall time (2 vs 1), the
+Rows: documents/s and MB/s per core end to end, CPU time per stage over both passes of
+the run (read, decode, repair, HTML, boilerplate, language, normalize, write, template
+keys, run state), Prefect's share of the flow's wall time (2 vs 1), the
 2-worker speed-up (with the load average: the machine is shared), and peak RSS (the run
 process and its worker processes). TEXTWASH_BENCH_DOCS sets the corpus size for a quick
 look; the targets hold for the default 10,000.
@@ -18,6 +19,7 @@ Usage: python -m bench.run throughput
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import os
 import resource
@@ -38,16 +40,24 @@ WORK = REPO / ".bench" / "throughput"
 CORPUS = REPO / ".bench" / "synthetic" / f"raw-{DOCS}"
 CHILD_TIMEOUT_SECONDS = 3 * 3600
 
-# Functions timed as stages: (module, attribute) patched with a timing wrapper in the
-# library run only. Missing ones (a renamed function) show as "not found".
+# Functions timed as stages, in both passes of the library run: (module, attribute, dotted
+# for a method) patched with a timing wrapper. Missing ones (a renamed function) show as
+# "not found". A generator (reading) is timed while it produces each item.
 STAGES: dict[str, list[tuple[str, str]]] = {
+    "read": [("textwash.pipeline", "iter_records")],
     "decode": [("textwash.decode", "decode_bytes")],
     "repair": [("textwash.repair", "repair_text")],
     "html": [("textwash.pipeline", "extract_html")],
     "boilerplate": [("textwash.pipeline", "strip_boilerplate")],
     "language": [("textwash.pipeline", "identify")],
+    "language: detector load (once per process)": [("textwash.language", "detector")],
+    "normalize": [("textwash.pipeline", "normalize_whitespace")],
     "write": [("textwash.pipeline", "to_record"), ("textwash.pipeline", "dumps"),
-              ("textwash.runner", "write_atomic")],
+              ("textwash.runner", "write_atomic"), ("textwash.runner", "flush_to_disk")],
+    "template keys": [("textwash.pipeline", "_fingerprint")],
+    "run state (SQLite)": [("textwash.state", "StateDB.replace_template_fingerprints"),
+                           ("textwash.state", "StateDB.template_keys"),
+                           ("textwash.state", "StateDB.record_inputs")],
 }
 
 
@@ -115,16 +125,15 @@ def _rows(inputs: str, size: int, library: dict, one: dict, two: dict,
             "prefect server start"),
     ]
     phases = library["phases"]
-    clean_seconds = phases.get("clean", 0.0)
     for name, seconds in library["stages"].items():
         value = "not found" if seconds is None else f"{seconds * 1000 / docs:.2f} ms/doc"
         share = "" if seconds is None else f"{seconds / library['cpu']:.1%} of the run's CPU"
         out.append(Row(f"stage: {name}", value, "", inputs, share))
     timed = sum(s for s in library["stages"].values() if s)
-    out.append(Row("stage: other (read, records, stats, normalize)",
-                   f"{max(clean_seconds - timed, 0) * 1000 / docs:.2f} ms/doc", "", inputs,
-                   "clean pass time not in a timed stage"))
-    for name in ("fingerprint", "commit", "report"):
+    out.append(Row("stage: other", f"{max(library['cpu'] - timed, 0) * 1000 / docs:.2f} ms/doc",
+                   "", inputs, "run CPU in no timed stage: detector load, records, stats, "
+                   "cache, plan, report"))
+    for name in ("fingerprint", "clean", "commit", "report"):
         if name in phases:
             out.append(Row(f"phase: {name}", f"{phases[name]:.1f} CPU-s", "", inputs,
                            f"{phases[name] / library['cpu']:.1%} of the run's CPU"))
@@ -159,38 +168,74 @@ def _outputs(output: Path) -> dict[str, bytes]:
 
 
 class StageTimers:
-    """Wall time spent inside chosen library functions, while `active`."""
+    """CPU time spent inside chosen library functions, while `active`.
+
+    A timed function called inside another one counts for its own stage only (the
+    detector's load inside the first language call, say): stages never overlap.
+    """
 
     def __init__(self) -> None:
         self.seconds: Counter[str] = Counter()
         self.found: set[str] = set()
         self.active = False
+        self._inner: list[float] = []  # per open timed call: CPU of timed calls inside it
 
     def install(self) -> None:
         for stage, targets in STAGES.items():
-            for module_name, attribute in targets:
-                module = importlib.import_module(module_name)
-                original = getattr(module, attribute, None)
+            for module_name, dotted in targets:
+                owner: Any = importlib.import_module(module_name)
+                *path, attribute = dotted.split(".")
+                for name in path:
+                    owner = getattr(owner, name, None)
+                original = getattr(owner, attribute, None)
                 if original is None:
                     continue
-                setattr(module, attribute, self._timed(stage, original))
+                timed = (self._timed_generator if inspect.isgeneratorfunction(original)
+                         else self._timed)
+                setattr(owner, attribute, timed(stage, original))
                 self.found.add(stage)
+
+    @contextmanager
+    def _timing(self, stage: str) -> Iterator[None]:
+        if not self.active:
+            yield
+            return
+        started = time.process_time()
+        self._inner.append(0.0)
+        try:
+            yield
+        finally:
+            elapsed = time.process_time() - started
+            self.seconds[stage] += elapsed - self._inner.pop()
+            if self._inner:
+                self._inner[-1] += elapsed
+
+    def _timed_generator(self, stage: str, function: Callable[..., Iterator[Any]]
+                         ) -> Callable[..., Iterator[Any]]:
+        def timed(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            items = function(*args, **kwargs)
+            while True:
+                with self._timing(stage):
+                    item = next(items, _END)
+                if item is _END:
+                    return
+                yield item
+
+        return timed
 
     def _timed(self, stage: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
-            if not self.active:
+            with self._timing(stage):
                 return function(*args, **kwargs)
-            started = time.process_time()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                self.seconds[stage] += time.process_time() - started
 
         return timed
 
     def report(self) -> dict[str, float | None]:
         return {stage: (self.seconds[stage] if stage in self.found else None)
                 for stage in STAGES}
+
+
+_END = object()
 
 
 @contextmanager
@@ -226,6 +271,8 @@ def run_library(input_dir: Path, output_dir: Path, timers: StageTimers | None = 
     params = {"input_dir": str(input_dir), "output_dir": str(output_dir), "full": True,
               "batch_size": None, "workers": 1, "dask_address": None,
               "version": __version__, "config": settings.to_dict()}
+    if timers:
+        timers.active = True
     with run_lock(output_dir):
         with _phase(phases, "plan"):
             run = open_run(input_dir, output_dir)
@@ -245,11 +292,7 @@ def run_library(input_dir: Path, output_dir: Path, timers: StageTimers | None = 
             stats.add_input(entry.status, entry.reason)
         for batch in batches:
             with _phase(phases, "clean"):
-                if timers:
-                    timers.active = True
                 result = clean_batch(batch, ctx, run.staging_dir)
-                if timers:
-                    timers.active = False
             with _phase(phases, "commit"):
                 commit_batch(result, batch, run.output_dir, run.state, run.run_id)
                 entries.extend(result.entries)
@@ -257,6 +300,8 @@ def run_library(input_dir: Path, output_dir: Path, timers: StageTimers | None = 
         with _phase(phases, "report"):
             write_run_report(run, entries, stats, params)
             run.state.close()
+    if timers:
+        timers.active = False
     return {"documents": stats.documents, "phases": phases, "batches": len(batches)}
 
 
