@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 
-_INLINE_SPACE = re.compile(r"[ \t\f\v\u2000-\u200a]+")
-_BLANK_RUNS = re.compile(r"\n{3,}")
+_INLINE = " \t\f\v\u2000-\u200a"
+# Only what changes: two or more inline spaces, or one that is not a plain space.
+_INLINE_SPACE = re.compile(f" [{_INLINE}]+|[\t\f\v\u2000-\u200a][{_INLINE}]*")
+_BLANK_RUNS = re.compile(r"\n\n\n+")
 
 
 def normalize_whitespace(text: str) -> str:
-    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
+    text = "\n".join([line.strip() for line in _INLINE_SPACE.sub(" ", text).split("\n")])
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip("\n")
