@@ -9,17 +9,22 @@ belongs ("Ł6"). "Common" Han and Hangul are the characters the national legacy 
 put in their first (most frequent) level, read from Python's own codecs, so no word list
 or model is needed. ASCII scores nothing: every candidate decodes it alike.
 
-This module only scores; `textwash.decode` chooses.
+Reading is vectorised with numpy (facts per distinct character in a table, context
+rules as column operations); single-byte code pages are read straight from the bytes by
+`textwash.plausibility_bytes`. This module only scores; `textwash.decode` chooses.
 """
 
 from __future__ import annotations
 
-import re
+import threading
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
+from typing import NamedTuple
+
+import numpy as np
 
 _COMMON_SYMBOLS = frozenset("€£¥¢©®°±×÷§¶·«»¿¡\u00a0–—‘’‚“”„…•′″‹›™")
 # A decoding whose main non-Latin script has fewer than FREQUENT_LETTER_SHARE of its
@@ -33,7 +38,6 @@ _MOJIBAKE_LETTERS = frozenset("ƒªºˆ˜")
 # Signs that do not stand between two letters of a word (unlike ’ or ·).
 _GLUED_SYMBOLS = frozenset("€£¥¢©®°±×÷§¶«»¿¡¤¦¨¬¯´¸")
 _BOUNDARY = frozenset(" \t\n.,;:!?()[]\"'-/")
-_NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
 _CJK_PUNCTUATION = range(0x3000, 0x3040)
 _FULLWIDTH = range(0xFF01, 0xFF5F)
 
@@ -127,63 +131,205 @@ class Reading:
         return self.hangul + self.kana + self.han
 
 
-def read(text: str, max_chars: int = 800) -> Reading:
+MAX_CHARS = 800
+
+
+def read(text: str, max_chars: int = MAX_CHARS) -> Reading:
     """Score the non-ASCII characters of `text` (mean per character, 0.0 when none);
-    at most `max_chars` of them are read, which is plenty to tell decodings apart."""
+    at most `max_chars` of them are read (to the end of the run of non-ASCII characters
+    that reaches the limit), which is plenty to tell decodings apart.
+
+    Vectorised over the characters with numpy: each character's facts come from a table
+    filled once per distinct character, and the context rules (see `_reading`) are
+    column operations on the character and its two neighbours. Every score is a multiple
+    of 1/4, so the sum is exact and equals a character-by-character reading."""
+    if text.isascii():
+        return Reading()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    positions = capped_positions(np.flatnonzero(codes >= 0x80), max_chars)
+    own = FACT_ROWS.rows(codes[positions])
+    before = _neighbour_rows(codes, positions - 1)
+    after = _neighbour_rows(codes, positions + 1)
+    facts = FACT_ROWS.columns()
+    return _reading(facts, own, before, after, positions)
+
+
+def capped_positions(positions: np.ndarray, max_chars: int) -> np.ndarray:
+    """The first `max_chars` of the non-ASCII `positions`, and the rest of the run of
+    adjacent ones the last of them is in."""
+    if positions.size <= max_chars:
+        return positions
+    joined = np.diff(positions[max_chars - 1:]) == 1
+    return positions[:max_chars + (int(np.argmin(joined)) if not joined.all() else joined.size)]
+
+
+def _neighbour_rows(codes: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Fact rows of the characters at `at`; row 0 (no character) outside the text."""
+    inside = (at >= 0) & (at < codes.size)
+    rows = FACT_ROWS.rows(codes[np.clip(at, 0, codes.size - 1)])
+    if not inside.all():
+        rows[~inside] = 0
+    return rows
+
+
+def _reading(facts: _Columns, own: np.ndarray, before: np.ndarray, after: np.ndarray,
+             positions: np.ndarray) -> Reading:
     reading = Reading()
-    total = 0.0
-    count = 0
-    for match in _NON_ASCII_RUN.finditer(text):
-        start, end = match.span()
-        previous = text[start - 1] if start else ""
-        run = 0
-        for index in range(start, end):
-            char = text[index]
-            after = text[index + 1:index + 2]
-            score = char_score(char)
-            if char.isalpha():
-                score += _context_penalty(char, previous, after)
-                _count_letter(reading, char)
-            elif char in _COMMON_SYMBOLS and (previous in _BOUNDARY or after in _BOUNDARY):
-                score = 1.0
-            elif char in _GLUED_SYMBOLS and previous.isalpha() and after.isalpha():
-                score = -1.0
-            code = ord(char)
-            if 0xAC00 <= code <= 0xD7A3:
-                reading.hangul += 1
-                run += 1
-                reading.longest_hangul_run = max(reading.longest_hangul_run, run)
-            else:
-                run = 0
-                if 0x3040 <= code <= 0x30FF:
-                    reading.kana += 1
-                elif 0x4E00 <= code <= 0x9FFF:
-                    reading.han += 1
-            total += score
-            previous = char
-        count += end - start
-        if count >= max_chars:
-            break
-    reading.score = total / count if count else 0.0
-    if count:
-        reading.score += _letter_shape(reading)
+    alpha = facts.alpha[own]
+    script = facts.script[own]
+    alpha_before, alpha_after = facts.alpha[before], facts.alpha[after]
+    lower, upper = facts.lower[own], facts.upper[own]
+    penalty = (
+        -2.0 * (alpha_before & (facts.script[before] != script))
+        - 1.0 * facts.digit[before]
+        - 2.0 * (alpha_after & (facts.script[after] != script))
+        - 1.0 * facts.digit[after]
+        - 0.75 * (facts.high[before] & alpha_before & (facts.script[before] == script)
+                  & facts.latin[own])
+        - 2.0 * (upper & alpha_before & facts.lower[before])
+        - 2.0 * (lower & alpha_after & facts.upper[after])
+        - 1.0 * (lower & facts.upper[before] & facts.upper[after])
+    )
+    score = np.where(alpha, facts.score[own] + penalty, facts.score[own])
+    set_apart = ~alpha & facts.common[own] & (facts.boundary[before] | facts.boundary[after])
+    score[set_apart] = 1.0
+    score[~alpha & ~set_apart & facts.glued[own] & alpha_before & alpha_after] = -1.0
+
+    letter_scripts = script[alpha]
+    if letter_scripts.size:
+        counts = np.bincount(letter_scripts)
+        frequent = np.bincount(letter_scripts[facts.frequent[own][alpha]],
+                               minlength=counts.size)
+        found = np.flatnonzero(counts).tolist()
+        if len(found) > 1:  # in order of first appearance, as a reader meets them
+            found.sort(key=lambda number: int(np.argmax(letter_scripts == number)))
+        for number in found:
+            name = SCRIPT_NAMES[number]
+            reading.letters[name] = int(counts[number])
+            if frequent[number]:
+                reading.frequent[name] = int(frequent[number])
+        reading.cased = int(np.count_nonzero(facts.cased[own] & alpha))
+        reading.upper = int(np.count_nonzero(upper & alpha))
+    hangul = facts.hangul[own]
+    reading.hangul = int(np.count_nonzero(hangul))
+    reading.kana = int(np.count_nonzero(facts.kana[own]))
+    reading.han = int(np.count_nonzero(facts.han[own]))
+    if reading.hangul:
+        at = positions[hangul]
+        breaks = np.flatnonzero(np.diff(at) != 1)
+        edges = np.concatenate(([-1], breaks, [at.size - 1]))
+        reading.longest_hangul_run = int(np.diff(edges).max())
+    reading.score = float(score.sum()) / positions.size + letter_shape(reading)
     return reading
+
+
+# Script names of letters, by the number the facts table stores for them (-1: none).
+SCRIPT_NAMES: list[str] = []
+_SCRIPT_IDS: dict[str, int] = {}
+
+
+class _Columns(NamedTuple):
+    """Facts about characters, one numpy column each, indexed by table row."""
+
+    score: np.ndarray
+    alpha: np.ndarray
+    digit: np.ndarray
+    upper: np.ndarray
+    lower: np.ndarray
+    cased: np.ndarray
+    high: np.ndarray
+    latin: np.ndarray
+    boundary: np.ndarray
+    common: np.ndarray
+    glued: np.ndarray
+    frequent: np.ndarray
+    hangul: np.ndarray
+    kana: np.ndarray
+    han: np.ndarray
+    script: np.ndarray
+
+
+def _facts_of(code: int) -> tuple[float | bool | int, ...]:
+    """One table row: what `read` needs to know about a character, in _Columns order."""
+    char = chr(code)
+    alpha = char.isalpha()
+    script = _script(char) if alpha else ""
+    if alpha and script not in _SCRIPT_IDS:
+        _SCRIPT_IDS[script] = len(SCRIPT_NAMES)
+        SCRIPT_NAMES.append(script)
+    return (
+        char_score(char) if code >= 0x80 else 0.0, alpha, char.isdigit(), char.isupper(),
+        char.islower(), alpha and _letter_facts(char)[2], code >= 0x80,
+        alpha and script == "LATIN", char in _BOUNDARY, char in _COMMON_SYMBOLS,
+        char in _GLUED_SYMBOLS, alpha and _letter_facts(char)[1],
+        0xAC00 <= code <= 0xD7A3, 0x3040 <= code <= 0x30FF, 0x4E00 <= code <= 0x9FFF,
+        _SCRIPT_IDS[script] if alpha else -1,
+    )
+
+
+class _FactsTable:
+    """Character facts, filled in as characters are first met. Row 0 stands for no
+    character (the neighbour of a text's first and last character). Basic Multilingual
+    Plane characters find their row through a dense array, others through a dict."""
+
+    _DTYPES = (np.float64, *([np.bool_] * 14), np.int32)
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._dense = np.full(0x10000, -1, dtype=np.int32)
+        self._astral: dict[int, int] = {}
+        self._size = 1
+        self._columns = _Columns(*(np.zeros(256, dtype=t) for t in self._DTYPES))
+        self._columns.script[0] = -1
+
+    def columns(self) -> _Columns:
+        return self._columns
+
+    def rows(self, codes: np.ndarray) -> np.ndarray:
+        if codes.size and int(codes.max()) >= 0x10000:
+            return np.array([self._row(code) for code in codes.tolist()], dtype=np.int32)
+        rows = self._dense[codes]
+        if rows.size and int(rows.min()) < 0:
+            for code in np.unique(codes[rows < 0]).tolist():
+                self._row(code)
+            rows = self._dense[codes]
+        return rows
+
+    def _row(self, code: int) -> int:
+        row = self._dense[code] if code < 0x10000 else self._astral.get(code, -1)
+        if row >= 0:
+            return int(row)
+        with self._lock:
+            known = self._dense[code] if code < 0x10000 else self._astral.get(code, -1)
+            if known >= 0:
+                return int(known)
+            row = self._size
+            columns = self._columns
+            if row >= columns.score.size:
+                grown = [np.zeros(2 * column.size, dtype=column.dtype) for column in columns]
+                for new, old in zip(grown, columns, strict=True):
+                    new[:old.size] = old
+                columns = _Columns(*grown)
+            for column, value in zip(columns, _facts_of(code), strict=True):
+                column[row] = value
+            self._columns = columns
+            self._size = row + 1
+            if code < 0x10000:
+                self._dense[code] = row
+            else:
+                self._astral[code] = row
+        return row
+
+
+FACT_ROWS = _FactsTable()
 
 
 @cache
 def _frequent_letters() -> dict[str, frozenset[str]]:
+    """The frequent letters of each script `letter_shape` judges, by script name."""
     data = resources.files("textwash.data").joinpath("frequent_letters.toml").read_text("utf-8")
     letters = tomllib.loads(data)["letters"]
     return {script: frozenset(chars) for script, chars in letters.items()}
-
-
-def _count_letter(reading: Reading, char: str) -> None:
-    script, frequent, cased, upper = _letter_facts(char)
-    reading.letters[script] = reading.letters.get(script, 0) + 1
-    if frequent:
-        reading.frequent[script] = reading.frequent.get(script, 0) + 1
-    reading.cased += cased
-    reading.upper += upper
 
 
 @cache
@@ -193,7 +339,12 @@ def _letter_facts(char: str) -> tuple[str, bool, bool, bool]:
     return script, frequent, char.isupper() or char.islower(), char.isupper()
 
 
-def _letter_shape(reading: Reading) -> float:
+def judged_scripts() -> frozenset[str]:
+    """The scripts whose share of frequent letters `letter_shape` judges."""
+    return frozenset(_frequent_letters())
+
+
+def letter_shape(reading: Reading) -> float:
     """Whole-text evidence: the main script's letters are mostly its frequent ones, and
     text is not almost all capitals (KOI8-R read as windows-1251 inverts the case)."""
     adjustment = 0.0
@@ -212,22 +363,3 @@ def _letter_shape(reading: Reading) -> float:
 def text_score(text: str) -> float:
     """Mean plausibility of the non-ASCII characters of `text`; 0.0 when there are none."""
     return read(text).score
-
-
-@lru_cache(maxsize=65536)
-def _context_penalty(char: str, before: str, after: str) -> float:
-    penalty = 0.0
-    for neighbour in (before, after):
-        if neighbour.isalpha() and _script(neighbour) != _script(char):
-            penalty -= 2.0
-        elif neighbour.isdigit():
-            penalty -= 1.0
-    if before >= "\x80" and before.isalpha() and _script(before) == _script(char) == "LATIN":
-        penalty -= 0.75
-    if char.isupper() and before.isalpha() and before.islower():
-        penalty -= 2.0
-    if char.islower() and after.isalpha() and after.isupper():
-        penalty -= 2.0
-    if char.islower() and before.isupper() and after.isupper():
-        penalty -= 1.0
-    return penalty

@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import ftfy
 import ftfy.fixes
@@ -164,8 +165,8 @@ def _code_points(text: str) -> np.ndarray:
 def _mojibake_starts(text: str, present: set[str]) -> list[int]:
     """Where mojibake sequences start in `text`, the first one of each line. Only
     positions where a lead character is followed by a continuation character are tried
-    against the exact pattern (found with numpy on long texts): a regex over a whole
-    non-Latin-1 string is several times slower."""
+    against the exact pattern, found by a regex of just the leads and continuations the
+    text holds (a character class, a lookahead: C speed, no per-character Python)."""
     leads = present & _ALL_LEADS
     if not leads:
         return []
@@ -174,23 +175,21 @@ def _mojibake_starts(text: str, present: set[str]) -> list[int]:
         followers = followers | {" "}
     if not followers:
         return []
-    if len(text) >= _LONG_TEXT:
-        codes = _code_points(text)
-        lead_codes = np.array([ord(c) for c in leads], dtype="<u4")
-        follower_codes = np.array([ord(c) for c in followers], dtype="<u4")
-        mask = np.isin(codes[:-1], lead_codes) & np.isin(codes[1:], follower_codes)
-        candidates: list[int] = np.flatnonzero(mask).tolist()
-    else:
-        candidates = [i for i in range(len(text) - 1)
-                      if text[i] in leads and text[i + 1] in followers]
     starts = []
     next_line = -1  # one verified start per line is all the caller needs
-    for position in candidates:
+    for candidate in _pair_pattern(frozenset(leads), frozenset(followers)).finditer(text):
+        position = candidate.start()
         if position >= next_line and _MOJIBAKE_PAIR.match(text, position):
             starts.append(position)
             end = text.find("\n", position)
             next_line = len(text) if end < 0 else end
     return starts
+
+
+@lru_cache(maxsize=1024)
+def _pair_pattern(leads: frozenset[str], followers: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(''.join(sorted(leads)))}]"
+                      f"(?=[{re.escape(''.join(sorted(followers)))}])")
 
 
 def _repair_lines(text: str, repairs: Counter[str], *, markup: bool, present: set[str],
