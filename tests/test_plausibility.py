@@ -134,6 +134,36 @@ def test_the_single_byte_reading_equals_reading_the_decoded_text(max_chars: int)
             assert _same(prepared.read(codec), reference_read(text, max_chars)), (codec, sample)
 
 
+def test_reading_several_code_pages_at_once_equals_reading_each():
+    rng = random.Random(3)
+    samples = [text.encode("cp1251") for text in (RUSSIAN,)] + [POLISH.encode("iso8859-2")]
+    samples += [bytes(rng.randrange(256) for _ in range(rng.randint(1, 300))) for _ in range(30)]
+    for sample in samples:
+        prepared = SingleByteSample(sample)
+        codecs = [codec for codec in WEB_LEGACY_ENCODINGS
+                  if is_single_byte(codec) and _decodes(sample, codec)]
+        for codec, reading in zip(codecs, prepared.read_many(codecs), strict=True):
+            assert _same(reading, prepared.read(codec)), (codec, sample)
+
+
+def _decodes(sample: bytes, codec: str) -> bool:
+    try:
+        sample.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def test_an_upper_bound_is_never_below_the_reading():
+    rng = random.Random(4)
+    for _ in range(40):
+        sample = bytes(rng.randrange(256) for _ in range(rng.randint(1, 300)))
+        prepared = SingleByteSample(sample)
+        for codec in ("cp1252", "cp1251", "koi8-r", "iso8859-5", "cp1256"):
+            if _decodes(sample, codec):
+                assert prepared.upper_bound(codec) >= prepared.read(codec).score
+
+
 def test_only_code_pages_of_one_byte_per_character_are_read_from_bytes():
     assert is_single_byte("cp1252") and is_single_byte("koi8-r") and is_single_byte("cp874")
     for codec in ("cp932", "euc_jp", "cp949", "gb18030", "big5hkscs", "utf-8", "utf-16-le"):

@@ -187,10 +187,7 @@ def detect_encoding(raw: bytes) -> str:
         return next(iter(readings.values()))[0]
     if not readings:
         return next(iter(_chardet_confidences(sample)), None) or "cp1252"
-    single_byte = SingleByteSample(sample)
-    scored = [(read_as(same[0], single_byte.read(same[0]) if is_single_byte(same[0])
-                       else read(text)), same)
-              for text, same in readings.items()]
+    scored = _scored(sample, readings)
     first = max(score for score, _ in scored)
     close = [same for score, same in scored if score >= first - CHARDET_WEIGHT]
     prior = {}
@@ -202,6 +199,33 @@ def detect_encoding(raw: bytes) -> str:
         if total > best_score:
             best, best_score = same[0], total
     return best
+
+
+def _scored(sample: bytes, readings: dict[str, list[str]]) -> list[tuple[float, list[str]]]:
+    """Each reading's score, with the codecs that give it, in the order of `readings`.
+    A single-byte reading whose upper bound falls more than CHARDET_WEIGHT below the best
+    score so far can be neither the best nor near it, and is left out unread."""
+    single_byte = SingleByteSample(sample)
+    scores: dict[str, float] = {}
+    bounds: dict[str, float] = {}
+    for text, same in readings.items():
+        if is_single_byte(same[0]):
+            bounds[text] = single_byte.upper_bound(same[0])
+        else:
+            scores[text] = read_as(same[0], read(text))
+    best = max(scores.values(), default=float("-inf"))
+    ranked = sorted(bounds, key=bounds.__getitem__, reverse=True)
+    if ranked and bounds[ranked[0]] >= best - CHARDET_WEIGHT:
+        # The likeliest first, alone: its score often rules most of the others out.
+        scores[ranked[0]] = read_as(readings[ranked[0]][0],
+                                    single_byte.read(readings[ranked[0]][0]))
+        best = max(best, scores[ranked[0]])
+        rest = [text for text in ranked[1:] if bounds[text] >= best - CHARDET_WEIGHT]
+        for text, reading in zip(
+            rest, single_byte.read_many([readings[text][0] for text in rest]), strict=True
+        ):
+            scores[text] = read_as(readings[text][0], reading)
+    return [(scores[text], same) for text, same in readings.items() if text in scores]
 
 
 def read_as(codec: str, reading: Reading) -> float:
