@@ -1,14 +1,15 @@
 """Repair decoded text: mojibake, HTML entities, controls; then the Unicode policy.
 
-Clean text takes a fast path: one pass finds the distinct characters (numpy on long
-texts); when none could need a repair only the policy runs (`str.replace` per character
-present, an NFC check). Otherwise repair is per line, so a document whose lines were
-mis-decoded only in part is fixed line by line: a line goes to ftfy when it holds a
-mojibake sequence (a whole UTF-8 sequence as some legacy code page shows it) or an
-entity, and a plan ftfy found on one line is tried first on the others. ftfy runs under
-an explicit config: its defaults straighten curly quotes, fold fullwidth CJK
-punctuation and strip emoji tag characters, which would damage good text. C1 controls
-are read as cp1252 only where they stand as cp1252 punctuation would, else removed.
+Clean text takes a fast path: one pass finds the distinct characters (plain ASCII
+dropped from the UTF-8 bytes, numpy when much is left); when none could need a repair
+only the policy runs (`str.replace` per character present, an NFC check). Otherwise
+repair is per line, so a document whose lines were mis-decoded only in part is fixed
+line by line: a line goes to ftfy when it holds a mojibake sequence (a whole UTF-8
+sequence as some legacy code page shows it) or an entity, and a plan ftfy found on one
+line is tried first on the others. ftfy runs under an explicit config: its defaults
+straighten curly quotes, fold fullwidth CJK punctuation and strip emoji tag characters,
+which would damage good text. C1 controls are read as cp1252 only where they stand as
+cp1252 punctuation would, else removed.
 
 Every change is counted by kind. Lost characters are counted, and lost dashes restored,
 by `textwash.lossy`. This module does not detect charsets (`textwash.decode`) or touch
@@ -97,9 +98,9 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _C1_CHARS = frozenset(map(chr, range(0x80, 0xA0)))
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Printable ASCII but for the two characters a repair reads ('&' entities, '?' losses).
-_PLAIN_ASCII = re.compile("[\t\n\x20-\x25\x27-\x3e\x40-\x7e]+")
-_LONG_TEXT = 4096
-_KEEP_ASCII = frozenset([*range(0x00, 0x09), *range(0x0B, 0x20), ord("&"), ord("?")])
+_PLAIN_ASCII_BYTES = bytes(code for code in range(0x80)
+                           if code in (0x09, 0x0A) or (0x20 <= code <= 0x7E and code not in b"&?"))
+_LONG_REST = 1024
 
 _NBSP = ("\u00a0", "\u2007", "\u202f")
 _ODD_HYPHENS = ("\u2010", "\u2011", "\u2012")
@@ -148,14 +149,18 @@ def repair_text(
 
 
 def _characters(text: str) -> set[str]:
-    """The distinct characters of `text` but for plain printable ASCII. Long texts are
-    counted as code points with numpy: building a set of a non-Latin-1 string makes
-    one object per character and is twenty times slower."""
-    if len(text) < _LONG_TEXT or text.isascii():
-        return set(_PLAIN_ASCII.sub("", text))
-    codes = _code_points(text)
+    """The distinct characters of `text` but for plain printable ASCII. The plain ASCII
+    is dropped as UTF-8 bytes (`bytes.translate`, C speed; no ASCII byte is part of a
+    multi-byte character), and what is left is usually short; when it is long (non-Latin
+    text) its code points are counted with numpy: building a set of a non-Latin-1
+    string makes one object per character and is twenty times slower."""
+    rest = (text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_ASCII_BYTES)
+            .decode("utf-8", "surrogatepass"))
+    if len(rest) < _LONG_REST:
+        return set(rest)
+    codes = _code_points(rest)
     distinct = np.unique(codes) if codes.max() > 0x3FFFF else np.flatnonzero(np.bincount(codes))
-    return {chr(code) for code in distinct.tolist() if code in _KEEP_ASCII or code > 0x7E}
+    return set(map(chr, distinct.tolist()))
 
 
 def _code_points(text: str) -> np.ndarray:
