@@ -87,6 +87,18 @@ _Entry = tuple[int, int, int, tuple[tuple[int, int], ...]]
 _EMPTY: _Entry = (-1, 0, 0, ())
 
 
+class _CharScripts(dict[str, int]):
+    """`ScriptTable.script_of` per character, computed once per character met."""
+
+    def __init__(self, table: ScriptTable) -> None:
+        super().__init__()
+        self._script_of = table.script_of
+
+    def __missing__(self, char: str) -> int:
+        script = self[char] = self._script_of(char)
+        return script
+
+
 class Detector:
     """One per process (see `detector()` in `__init__`): holds profiles and token caches."""
 
@@ -112,6 +124,7 @@ class Detector:
         self._positions = [{code: i for i, code in enumerate(codes)} for codes in self._codes]
         self._kana = self.table.index["kana"]
         self._han = self.table.index["han"]
+        self._char_scripts = _CharScripts(self.table)
 
     def begin(self) -> None:
         """Call before each text: bounds the caches without invalidating a text's rows."""
@@ -132,8 +145,7 @@ class Detector:
             if len(token) <= MAX_CACHED_TOKEN_CHARS:
                 self._entries[token] = _EMPTY
             return _EMPTY
-        script_of = self.table.script_of
-        counts = Counter(script_of(char) for word in words for char in word)
+        counts = Counter(map(self._char_scripts.__getitem__, "".join(words)))
         primary = max(counts, key=lambda script: (counts[script], -script))
         row = 0
         if primary >= 0 and self._columns[primary] is not None:
@@ -270,7 +282,10 @@ class Detector:
             tokens = line.split()
             if not tokens:
                 continue
-            entries = [get(token) or self._entry(token) for token in tokens]
+            entries = list(map(get, tokens))
+            if None in entries:  # tokens not met yet (cached entries are never None)
+                entries = [entry or self._entry(token)
+                           for entry, token in zip(entries, tokens, strict=True)]
             script = self._line_script(entries)
             if pending and script >= 0 and pending_script >= 0 and script != pending_script:
                 groups.append((pending_script, pending, pending_chars))

@@ -10,6 +10,7 @@ only scores words; choosing among candidates and calibrating is `detector.py`'s 
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 import unicodedata
@@ -51,18 +52,19 @@ def load_profiles(alpha: float) -> NgramProfiles:
     for entry in sorted(directory.iterdir(), key=lambda path: path.name):
         data = json.loads(entry.read_text("utf-8"))
         profiles.append((PROFILE_CODES.get(data["name"], data["name"]), data))
-    gram_rows: dict[str, int] = {}
-    for _, data in profiles:
-        for gram in data["freq"]:
-            gram_rows.setdefault(gram, len(gram_rows))
+    # Rows in order of first appearance, profile after profile.
+    every_gram = dict.fromkeys(itertools.chain.from_iterable(data["freq"] for _, data in profiles))
+    gram_rows = {gram: row for row, gram in enumerate(every_gram)}
     probabilities = np.zeros((len(gram_rows), len(profiles)), dtype=np.float32)
     for column, (_, data) in enumerate(profiles):
-        grams = [gram for gram in data["freq"] if 1 <= len(gram) <= MAX_NGRAM]
-        counts = np.array([data["freq"][gram] for gram in grams], dtype=np.float64)
-        sizes = np.array([len(gram) for gram in grams]) - 1
+        freq = data["freq"]
+        sizes = np.fromiter(map(len, freq), dtype=np.int64, count=len(freq))
+        kept = (sizes >= 1) & (sizes <= MAX_NGRAM)
+        counts = np.fromiter(freq.values(), dtype=np.float64, count=len(freq))[kept]
+        rows = np.fromiter(map(gram_rows.__getitem__, freq), dtype=np.int64,
+                           count=len(freq))[kept]
         totals = np.asarray(data["n_words"], dtype=np.float64)
-        rows = np.array([gram_rows[gram] for gram in grams], dtype=np.int64)
-        probabilities[rows, column] = counts / totals[sizes]
+        probabilities[rows, column] = counts / totals[sizes[kept] - 1]
     probabilities += np.float32(alpha / BASE_FREQUENCY)
     log_probabilities = np.log(probabilities, out=probabilities)
     return NgramProfiles(tuple(code for code, _ in profiles), gram_rows, log_probabilities)
@@ -80,11 +82,16 @@ class Lexicon:
     hashes: np.ndarray  # int64, sorted
     columns: np.ndarray  # intp: the language column of each entry
     lifts: np.ndarray  # float32: natural-log frequency above the floor (> 0)
+    # No word hash has two entries for one language (then a lookup's columns are distinct).
+    distinct_columns: bool = True
 
     def lookup(self, word: str) -> tuple[np.ndarray, np.ndarray]:
         key = hash(word)
-        start = int(np.searchsorted(self.hashes, key, side="left"))
-        end = int(np.searchsorted(self.hashes, key, side="right"))
+        hashes = self.hashes
+        start = int(hashes.searchsorted(key, side="left"))
+        if start == len(hashes) or hashes[start] != key:
+            return self.columns[:0], self.lifts[:0]  # most words: not frequent anywhere
+        end = int(hashes.searchsorted(key, side="right"))
         return self.columns[start:end], self.lifts[start:end]
 
 
@@ -108,26 +115,41 @@ def load_lexicon(languages: tuple[str, ...], min_log10: float) -> Lexicon:
             columns.append(np.full(int(keep.sum()), position[code], dtype=np.intp))
             lifts.append(lift[keep].astype(np.float32))
     all_hashes = np.concatenate(hashes)
-    order = np.argsort(all_hashes, kind="stable")
-    return Lexicon(all_hashes[order], np.concatenate(columns)[order], np.concatenate(lifts)[order])
+    all_columns = np.concatenate(columns)
+    # By hash, then language: a word's entries together, any repeated language adjacent.
+    order = np.lexsort((all_columns, all_hashes))
+    all_hashes, all_columns = all_hashes[order], all_columns[order]
+    distinct = not bool(np.any((all_hashes[1:] == all_hashes[:-1])
+                               & (all_columns[1:] == all_columns[:-1])))
+    return Lexicon(all_hashes, all_columns, np.concatenate(lifts)[order], distinct)
 
 
 def word_grams(word: str) -> list[str]:
     """The n-grams langdetect reads from one word: 1- to 3-grams of ' word '."""
     padded = f" {_normalize(word)} "
     grams = [char for char in padded[1:-1] if char != " "]
-    for size in (2, 3):
-        grams.extend(
-            gram
-            for start in range(len(padded) - size + 1)
-            if (gram := padded[start : start + size]).strip()
-        )
+    pairs = [padded[start : start + 2] for start in range(len(padded) - 1)]
+    grams += [gram for gram in pairs if gram.strip()]
+    triples = [padded[start : start + 3] for start in range(len(padded) - 2)]
+    grams += [gram for gram in triples if gram.strip()]
     return grams
 
 
+class _NormalizedChars(dict[int, str]):
+    """langdetect's per-character normalization as a `str.translate` table, filled as
+    characters are met (a pure function of the character, so computed once each)."""
+
+    def __missing__(self, code: int) -> str:
+        normalized = NGram.normalize(chr(code))
+        self[code] = normalized
+        return normalized
+
+
+_NORMALIZED_CHARS = _NormalizedChars()
+
+
 def _normalize(word: str) -> str:
-    word = unicodedata.normalize("NFC", word)
-    return "".join(NGram.normalize(char) for char in word)
+    return unicodedata.normalize("NFC", word).translate(_NORMALIZED_CHARS)
 
 
 class WordScores:
@@ -159,12 +181,12 @@ class WordScores:
 
     def add(self, words: list[str]) -> int:
         """A new row scoring `words` together; 0 when none of their n-grams is known."""
-        gram_rows = self.profiles.gram_rows
+        get_row = self.profiles.gram_rows.get
         indices = [
             index
             for word in words
             for gram in word_grams(word)
-            if (index := gram_rows.get(gram)) is not None
+            if (index := get_row(gram)) is not None
         ]
         if not indices:
             return 0
@@ -176,9 +198,14 @@ class WordScores:
         row = self._matrix[position]
         row[: self.width] = self.profiles.log_probabilities[indices].sum(axis=0)
         row[self.width :] = 0.0
+        lookup, distinct = self.lexicon.lookup, self.lexicon.distinct_columns
         for word in words:
-            columns, lifts = self.lexicon.lookup(word.lower())
-            if len(columns):
+            columns, lifts = lookup(word.lower())
+            if not len(columns):
+                continue
+            if distinct:  # one addition per element either way: the same float32 sums
+                row[columns + self.width] += lifts
+            else:
                 np.add.at(row, columns + self.width, lifts)
         self._used += 1
         return position
