@@ -13,6 +13,7 @@ from textwash.plausibility import (
     _COMMON_SYMBOLS,
     _GLUED_SYMBOLS,
     Reading,
+    TextSample,
     _letter_facts,
     _script,
     char_score,
@@ -156,17 +157,29 @@ def _decodes(sample: bytes, codec: str) -> bool:
 
 def test_an_upper_bound_is_never_below_the_reading():
     rng = random.Random(4)
+    for text in [RUSSIAN, POLISH, GERMAN, KOREAN, JAPANESE, *_random_texts(40, seed=5)]:
+        assert TextSample(text).upper_bound() >= read(text).score
+    codecs = ["cp1252", "cp1251", "koi8-r", "iso8859-5", "cp1256"]
     for _ in range(40):
         sample = bytes(rng.randrange(256) for _ in range(rng.randint(1, 300)))
         prepared = SingleByteSample(sample)
-        for codec in ("cp1252", "cp1251", "koi8-r", "iso8859-5", "cp1256"):
+        for codec, bound in zip(codecs, prepared.upper_bounds(codecs), strict=True):
             if _decodes(sample, codec):
-                assert prepared.upper_bound(codec) >= prepared.read(codec).score
+                assert bound >= prepared.read(codec).score
+
+
+def test_code_pages_that_decode_alike_are_told_apart_only_by_the_bytes_present():
+    prepared = SingleByteSample("Straße, Köln".encode("cp1252"))
+    cp1252, latin2, cp1251 = prepared.decodings(["cp1252", "iso8859-2", "cp1251"])
+    assert cp1252 == latin2  # ß and ö are the same bytes in both
+    assert cp1251 != cp1252
+    assert SingleByteSample(b"\x81 abc").decodings(["cp1252"]) == [None]  # undefined byte
 
 
 def test_only_code_pages_of_one_byte_per_character_are_read_from_bytes():
     assert is_single_byte("cp1252") and is_single_byte("koi8-r") and is_single_byte("cp874")
-    for codec in ("cp932", "euc_jp", "cp949", "gb18030", "big5hkscs", "utf-8", "utf-16-le"):
+    for codec in ("cp932", "euc_jp", "cp949", "gb18030", "big5hkscs", "utf-8", "utf-16-le",
+                  "iso2022_jp", "iso2022_kr"):
         assert not is_single_byte(codec)
 
 

@@ -28,7 +28,7 @@ from importlib import resources
 import chardet
 import chardet.registry
 
-from textwash.plausibility import Reading, read
+from textwash.plausibility import Reading, TextSample, read
 from textwash.plausibility_bytes import SingleByteSample, is_single_byte
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -171,61 +171,106 @@ def detect_encoding(raw: bytes) -> str:
     """The legacy encoding whose decoding of `raw` reads most like text.
 
     chardet's confidence (0-1, weighted CHARDET_WEIGHT) only breaks near-ties, so it is
-    asked only when the two best readings are within CHARDET_WEIGHT of each other: the
-    choice is the same as always asking, at a fraction of the cost."""
+    asked only when another reading comes within CHARDET_WEIGHT of the best: the choice
+    is the same as always asking, at a fraction of the cost."""
     sample = _sample(raw)
-    # Codecs that decode the sample alike are one reading, named by the first in
-    # WEB_LEGACY_ENCODINGS.
-    readings: dict[str, list[str]] = {}
-    for codec in WEB_LEGACY_ENCODINGS:
-        try:
-            text = sample.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        readings.setdefault(text, []).append(codec)
+    if sample.isascii():
+        return WEB_LEGACY_ENCODINGS[0]  # every candidate reads it alike
+    single_byte = SingleByteSample(sample)
+    readings = _readings(sample, single_byte)
     if len(readings) == 1:
-        return next(iter(readings.values()))[0]
+        return readings[0].codecs[0]
     if not readings:
         return next(iter(_chardet_confidences(sample)), None) or "cp1252"
-    scored = _scored(sample, readings)
-    first = max(score for score, _ in scored)
-    close = [same for score, same in scored if score >= first - CHARDET_WEIGHT]
+    _score(readings, single_byte)
+    scored = [reading for reading in readings if reading.score is not None]
+    first = max(reading.score for reading in scored)
+    close = [reading for reading in scored if reading.score >= first - CHARDET_WEIGHT]
     prior = {}
     if len(close) > 1:
-        prior = _chardet_confidences(sample, among=[codec for same in close for codec in same])
+        prior = _chardet_confidences(sample, among=[c for r in close for c in r.codecs])
     best, best_score = "", float("-inf")
-    for score, same in scored:
-        total = score + CHARDET_WEIGHT * max(prior.get(codec, 0.0) for codec in same)
+    for reading in scored:
+        total = reading.score + CHARDET_WEIGHT * max(prior.get(c, 0.0) for c in reading.codecs)
         if total > best_score:
-            best, best_score = same[0], total
+            best, best_score = reading.codecs[0], total
     return best
 
 
-def _scored(sample: bytes, readings: dict[str, list[str]]) -> list[tuple[float, list[str]]]:
-    """Each reading's score, with the codecs that give it, in the order of `readings`.
-    A single-byte reading whose upper bound falls more than CHARDET_WEIGHT below the best
-    score so far can be neither the best nor near it, and is left out unread."""
-    single_byte = SingleByteSample(sample)
-    scores: dict[str, float] = {}
-    bounds: dict[str, float] = {}
-    for text, same in readings.items():
-        if is_single_byte(same[0]):
-            bounds[text] = single_byte.upper_bound(same[0])
+@dataclass(slots=True)
+class _Candidate:
+    """One way of reading the sample: the codecs that decode it alike (the first named
+    after), its text (multi-byte codecs only), an upper bound and then its score."""
+
+    codecs: list[str]
+    text: str | None = None
+    bound: float = float("inf")
+    score: float | None = None
+
+
+def _readings(sample: bytes, single_byte: SingleByteSample) -> list[_Candidate]:
+    """The distinct strict decodings of `sample`, in the order of WEB_LEGACY_ENCODINGS.
+    Single-byte code pages are compared by what they make of the bytes present, not by
+    decoding; a multi-byte decoding never equals a single-byte one (it pairs bytes)."""
+    single = [codec for codec in WEB_LEGACY_ENCODINGS if is_single_byte(codec)]
+    found: dict[object, _Candidate] = {}
+    keys = dict(zip(single, single_byte.decodings(single), strict=True))
+    for codec in WEB_LEGACY_ENCODINGS:
+        key: object
+        if codec in keys:
+            key = keys[codec]
+            text = None
         else:
-            scores[text] = read_as(same[0], read(text))
-    best = max(scores.values(), default=float("-inf"))
-    ranked = sorted(bounds, key=bounds.__getitem__, reverse=True)
-    if ranked and bounds[ranked[0]] >= best - CHARDET_WEIGHT:
-        # The likeliest first, alone: its score often rules most of the others out.
-        scores[ranked[0]] = read_as(readings[ranked[0]][0],
-                                    single_byte.read(readings[ranked[0]][0]))
-        best = max(best, scores[ranked[0]])
-        rest = [text for text in ranked[1:] if bounds[text] >= best - CHARDET_WEIGHT]
-        for text, reading in zip(
-            rest, single_byte.read_many([readings[text][0] for text in rest]), strict=True
-        ):
-            scores[text] = read_as(readings[text][0], reading)
-    return [(scores[text], same) for text, same in readings.items() if text in scores]
+            try:
+                key = text = sample.decode(codec)
+            except UnicodeDecodeError:
+                continue
+        if key is None:
+            continue
+        if key in found:
+            found[key].codecs.append(codec)
+        else:
+            found[key] = _Candidate([codec], text)
+    return list(found.values())
+
+
+def _score(readings: list[_Candidate], single_byte: SingleByteSample) -> None:
+    """Score the readings that can matter, likeliest first (by an upper bound on their
+    score). A reading whose bound falls more than CHARDET_WEIGHT below the best score so
+    far can be neither the best nor near it, and is left unscored. Single-byte readings
+    are read from the bytes, all that remain at once."""
+    texts = {id(r): TextSample(r.text) for r in readings if r.text is not None}
+    for reading in readings:
+        if reading.text is not None:
+            reading.bound = texts[id(reading)].upper_bound()
+    single = [reading for reading in readings if reading.text is None]
+    for reading, bound in zip(
+        single, single_byte.upper_bounds([r.codecs[0] for r in single]), strict=True
+    ):
+        reading.bound = bound
+    best = float("-inf")
+    ranked = sorted(readings, key=lambda reading: -reading.bound)
+    single_byte_read = False
+    for reading in ranked:
+        if reading.bound < best - CHARDET_WEIGHT:
+            break
+        if reading.score is not None:
+            continue
+        if reading.text is not None:
+            reading.score = read_as(reading.codecs[0], texts[id(reading)].read())
+        elif not single_byte_read:  # the likeliest alone: it often rules the others out
+            reading.score = read_as(reading.codecs[0], single_byte.read(reading.codecs[0]))
+            single_byte_read = True
+        else:
+            rest = [r for r in ranked if r.text is None and r.score is None
+                    and r.bound >= best - CHARDET_WEIGHT]
+            for other, result in zip(
+                rest, single_byte.read_many([r.codecs[0] for r in rest]), strict=True
+            ):
+                other.score = read_as(other.codecs[0], result)
+                best = max(best, other.score)
+        if reading.score is not None:
+            best = max(best, reading.score)
 
 
 def read_as(codec: str, reading: Reading) -> float:

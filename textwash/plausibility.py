@@ -143,15 +143,33 @@ def read(text: str, max_chars: int = MAX_CHARS) -> Reading:
     filled once per distinct character, and the context rules (see `_reading`) are
     column operations on the character and its two neighbours. Every score is a multiple
     of 1/4, so the sum is exact and equals a character-by-character reading."""
-    if text.isascii():
-        return Reading()
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    positions = capped_positions(np.flatnonzero(codes >= 0x80), max_chars)
-    own = FACT_ROWS.rows(codes[positions])
-    before = _neighbour_rows(codes, positions - 1)
-    after = _neighbour_rows(codes, positions + 1)
-    facts = FACT_ROWS.columns()
-    return _reading(facts, own, before, after, positions)
+    return TextSample(text, max_chars).read()
+
+
+class TextSample:
+    """A text prepared for reading: its non-ASCII characters' fact rows."""
+
+    def __init__(self, text: str, max_chars: int = MAX_CHARS) -> None:
+        self._codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        self._positions = capped_positions(np.flatnonzero(self._codes >= 0x80), max_chars)
+        self._own = FACT_ROWS.rows(self._codes[self._positions])
+
+    def upper_bound(self) -> float:
+        """A score `read` cannot exceed: each character on its own (context only takes
+        away, but for a common sign set apart by spaces: +0.5), before the letter shape
+        and the script mix `decode.read_as` judges (which only take away)."""
+        if not self._positions.size:
+            return 0.0
+        facts = FACT_ROWS.columns()
+        return float((facts.score.take(self._own) + 0.5 * facts.common.take(self._own)).sum()
+                     / self._positions.size)
+
+    def read(self) -> Reading:
+        if not self._positions.size:
+            return Reading()
+        before = _neighbour_rows(self._codes, self._positions - 1)
+        after = _neighbour_rows(self._codes, self._positions + 1)
+        return _reading(FACT_ROWS.columns(), self._own, before, after, self._positions)
 
 
 def capped_positions(positions: np.ndarray, max_chars: int) -> np.ndarray:

@@ -30,26 +30,22 @@ from textwash.plausibility import (
 )
 
 _NONE = 256  # the neighbour of a sample's first or last byte
+_ASCII = bytes(range(0x80))
 
 
 @cache
 def is_single_byte(codec: str) -> bool:
     """Whether `codec` maps bytes below 0x80 to ASCII and every other byte to one
-    character or to nothing, whatever follows it (no lead bytes: not multi-byte)."""
+    character (or, undefined, to one replacement) whatever follows it: no byte pairs
+    up with the next one, as multi-byte codecs' lead bytes do."""
     if bytes(range(128)).decode(codec, errors="replace") != "".join(map(chr, range(128))):
         return False
-    for byte in range(128, 256):
-        try:
-            if len(bytes([byte]).decode(codec)) != 1:
-                return False
-        except UnicodeDecodeError:
-            for follower in range(0x21, 256):
-                try:
-                    bytes([byte, follower]).decode(codec)
-                except UnicodeDecodeError:
-                    continue
-                return False
-    return True
+    shift = b"\x1b$B\x30\x21"  # an ISO-2022 escape: stateful codecs change what follows
+    if shift.decode(codec, errors="replace") != shift.decode("ascii"):
+        return False
+    pairs = bytes(byte for lead in range(128, 256) for follower in range(256)
+                  for byte in (lead, follower))
+    return len(pairs.decode(codec, errors="replace")) == len(pairs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +61,7 @@ class _Tables:
     alpha: np.ndarray      # (257)
     own_score: np.ndarray  # (256) the sign's score on its own
     bound: np.ndarray      # (256) the most a byte can score, whatever its neighbours
+    chars: np.ndarray      # (256) the code point of each byte, -1 where undefined
     script: np.ndarray     # (256) script number of a letter, -1 for other bytes
     scripts: tuple[str, ...]  # the scripts of the code page's letters
     # (256, 2·scripts + 2): per byte, a letter of each script, a frequent letter of
@@ -127,6 +124,7 @@ def _tables(codec: str) -> _Tables:
         special=~alpha_own & (common | glued), common=common, glued=glued,
         boundary=column("boundary"), alpha=alpha_x, own_score=column("score", all_own),
         bound=column("score", all_own) + 0.5 * common,
+        chars=np.array(codes, dtype=np.int32),
         script=script, scripts=tuple(SCRIPT_NAMES[number] for number in numbers),
         letter_counts=letter_counts,
     )
@@ -140,7 +138,7 @@ class _Stack:
     that one `take` reads a sample through several code pages."""
 
     _STACKED = ("before", "after", "lower_after_upper", "upper", "special", "common", "glued",
-                "boundary", "alpha", "own_score")
+                "boundary", "alpha", "own_score", "bound", "chars")
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -172,6 +170,10 @@ class SingleByteSample:
 
     def __init__(self, sample: bytes, max_chars: int = MAX_CHARS) -> None:
         data = np.frombuffer(sample, dtype=np.uint8)
+        # Every byte value above 0x7F in the whole sample (strict decoding needs them all).
+        self._present = np.flatnonzero(
+            np.bincount(np.frombuffer(sample.translate(None, _ASCII), dtype=np.uint8),
+                        minlength=256)[128:]) + 128
         positions = capped_positions(np.flatnonzero(data >= 0x80), max_chars)
         self.count = positions.size
         if not self.count:
@@ -185,13 +187,24 @@ class SingleByteSample:
         self._at_after = (own - 128) * 257 + self._after
         self._counts = np.bincount(own, minlength=256)
 
-    def upper_bound(self, codec: str) -> float:
-        """A score `read(codec)` cannot exceed: each byte on its own (context only takes
-        away, but for a common sign set apart by spaces: +0.5), before the letter shape
-        (which only takes away)."""
-        if not self.count:
-            return 0.0
-        return float(self._counts @ _tables(codec).bound) / self.count
+    def decodings(self, codecs: list[str]) -> list[bytes | None]:
+        """For each code page, what it makes of the sample's non-ASCII bytes (equal for
+        code pages that decode the sample alike), or None when it does not decode it
+        strictly (a byte it leaves undefined)."""
+        stack, at = _STACK.lookup(codecs)
+        chars = stack.chars.take(at[:, None] * 256 + self._present)
+        defined = (chars >= 0).all(axis=1).tolist()
+        return [row.tobytes() if ok else None for row, ok in zip(chars, defined, strict=True)]
+
+    def upper_bounds(self, codecs: list[str]) -> list[float]:
+        """Scores `read` cannot exceed, per code page: each byte on its own (context only
+        takes away, but for a common sign set apart by spaces: +0.5), before the letter
+        shape (which only takes away)."""
+        if not self.count or not codecs:
+            return [0.0] * len(codecs)
+        stack, at = _STACK.lookup(codecs)
+        bounds = stack.bound.take(at[:, None] * 256 + np.arange(256)) @ self._counts
+        return (bounds / self.count).tolist()
 
     def read(self, codec: str) -> Reading:
         """`plausibility.read(sample.decode(codec))`, for a sample that decodes strictly."""
