@@ -55,7 +55,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     "write": [("textwash.pipeline", "to_record"), ("textwash.pipeline", "dumps"),
               ("textwash.runner", "write_atomic"), ("textwash.runner", "flush_to_disk")],
     "template keys": [("textwash.pipeline", "_fingerprint")],
-    "run state (SQLite)": [("textwash.state", "StateDB.replace_template_fingerprints"),
+    "run state (SQLite)": [("textwash.state", "StateDB.replace_many_template_fingerprints"),
                            ("textwash.state", "StateDB.template_keys"),
                            ("textwash.state", "StateDB.record_inputs")],
 }

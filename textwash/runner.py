@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import fcntl
+import itertools
 import os
 import secrets
 import shutil
@@ -41,6 +42,8 @@ RUNS_DIR = "_runs"
 STAGING_DIR = "_staging"
 LOCK_FILE = ".textwash.lock"
 OUTPUT_SUFFIX = ".jsonl"
+# Template fingerprints of this many inputs are written in one state transaction.
+TEMPLATE_INPUTS_PER_TRANSACTION = 64
 
 
 class RunLockedError(RuntimeError):
@@ -409,11 +412,17 @@ def record_template_fingerprints(
     gone: list[str],
     min_documents: int,
 ) -> dict[str, frozenset[str]]:
-    """Store this run's fingerprints, forget deleted inputs', return the template keys."""
+    """Store this run's fingerprints, forget deleted inputs', return the template keys.
+
+    Inputs are written `TEMPLATE_INPUTS_PER_TRANSACTION` at a time, each group in one
+    transaction (collected first: no write lock is held while workers fingerprint).
+    """
     run.state.forget_template_inputs(gone)
-    for path, prints in fingerprints:
-        run.state.replace_template_fingerprints(path, prints)
-        failpoint("fingerprint-recorded")
+    pending = iter(fingerprints)
+    while group := list(itertools.islice(pending, TEMPLATE_INPUTS_PER_TRANSACTION)):
+        run.state.replace_many_template_fingerprints(
+            group, after_each=lambda: failpoint("fingerprint-recorded")
+        )
     return run.state.template_keys(min_documents)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,16 +156,32 @@ class StateDB:
         self, path: str, fingerprints: Iterable[tuple[str, str, list[str]]]
     ) -> None:
         """Record the (site, document hash, line keys) of one input, replacing old ones."""
+        self.replace_many_template_fingerprints([(path, fingerprints)])
+
+    def replace_many_template_fingerprints(
+        self,
+        inputs: Iterable[tuple[str, Iterable[tuple[str, str, list[str]]]]],
+        after_each: Callable[[], None] | None = None,
+    ) -> None:
+        """`replace_template_fingerprints` for many inputs, in one transaction.
+
+        `after_each` is called once an input's rows are written (not yet committed).
+        """
         with self.transaction() as conn:
-            self._drop_template_docs(conn, [path])
-            for site, doc_hash, keys in fingerprints:
-                conn.execute(
-                    "INSERT OR IGNORE INTO template_docs VALUES (?, ?, ?)", (path, site, doc_hash)
+            for path, fingerprints in inputs:
+                self._drop_template_docs(conn, [path])
+                documents = list(fingerprints)
+                conn.executemany(
+                    "INSERT OR IGNORE INTO template_docs VALUES (?, ?, ?)",
+                    [(path, site, doc_hash) for site, doc_hash, _ in documents],
                 )
                 conn.executemany(
                     "INSERT OR IGNORE INTO template_lines VALUES (?, ?, ?)",
-                    [(site, key, doc_hash) for key in keys],
+                    [(site, key, doc_hash) for site, doc_hash, keys in documents
+                     for key in keys],
                 )
+                if after_each is not None:
+                    after_each()
 
     def forget_template_inputs(self, paths: Iterable[str]) -> None:
         with self.transaction() as conn:
