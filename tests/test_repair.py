@@ -287,3 +287,24 @@ def test_in_markup_dashes_come_back_in_prose_and_query_strings_stay():
 def test_in_markup_lost_letters_are_flagged():
     repaired = repair_text("<p>Die Stra?e ist sch?n.</p>", markup=True)
     assert repaired.damaged
+
+
+@pytest.mark.parametrize("text", [
+    "plain ascii & a question? \r\x01",
+    "café “quoted” — ünïcödé\u00a0\u200b",
+    "Жители района жалуются на шум. " * 60 + "\x85 😀",  # long: counted with numpy
+    "数" * 2000 + "\U0002A700",
+])
+def test_the_characters_a_repair_looks_at_are_all_but_plain_ascii(text: str):
+    from textwash.repair import _characters
+
+    plain = set("\t\n") | {chr(c) for c in range(0x20, 0x7F)} - {"&", "?"}
+    assert _characters(text) == set(text) - plain
+
+
+def test_mojibake_is_found_in_a_long_document_with_many_lead_characters():
+    russian = "Жители района жалуются на шум от строительства «новой» дороги — № 5.\n" * 80
+    broken = "The café’s menu".encode().decode("cp1252")
+    repaired = repair_text(russian + broken)
+    assert repaired.text == russian + "The café’s menu"
+    assert repaired.repairs["mojibake"] == 1
