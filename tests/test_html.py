@@ -431,3 +431,19 @@ def test_fallbacks_are_counted_by_reason_and_listed_for_review() -> None:
         "a.html"
     ]
     assert RunStats.from_dict(stats.to_dict()).html_fallbacks == stats.html_fallbacks
+
+
+def test_listing_of_cards_wrapped_in_links_is_the_content() -> None:
+    cards = "".join(
+        f"<li><a href='/jobs/{n}'><div class='card'><h3>Data Engineer {n}</h3>"
+        f"<p>Remote</p><p>Full-Time</p></div></a></li>"
+        for n in range(8)
+    )
+    markup = page(
+        "<nav><a href='/'>Home</a> <a href='/jobs'>Jobs</a> <a href='/about'>About</a></nav>"
+        f"<main><h1>Latest jobs</h1><ul>{cards}</ul></main>"
+        "<footer><a href='/terms'>Terms</a> <a href='/privacy'>Privacy</a></footer>"
+    )
+    text = extract_html(markup).text
+    assert "Data Engineer 3" in text and "Full-Time" in text
+    assert "Privacy" not in text

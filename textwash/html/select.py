@@ -2,7 +2,9 @@
 
 Every block gets a value: its characters outside links (fewer when it has no sentence
 punctuation), minus penalties for link text, so that menus are negative and prose is
-positive; long link texts (item titles of a listing) count as content. Node scores are
+positive; long link texts (item titles of a listing) and cards (blocks inside a link: a
+listing item wrapped in one `<a>`) count as content, though not when judging widgets
+(a sidebar of card links is still a sidebar) and not as link blocks. Node scores are
 subtree sums. Flags noted by the walk (tags, roles, hiddenness, class/id words) remove
 their subtree unless it holds the page's text: the best node before flags, most of the
 page's prose value, repeated flagged siblings that together do, or prose under a
@@ -47,7 +49,7 @@ def block_value(block: Block, settings: HtmlSettings, *, item_links: bool = True
     own = chars - links
     if not _SENTENCE_PUNCTUATION.search(block.text):
         own *= settings.unpunctuated_weight
-    if item_links and links >= settings.long_link_chars:
+    if item_links and (links >= settings.long_link_chars or block.card):
         return own + settings.long_link_weight * links - settings.short_penalty
     return (
         own
@@ -65,7 +67,7 @@ def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) ->
     # Widget decisions use prose value only: a sidebar archive of long post titles is
     # still a sidebar.
     prose_values = [
-        value if block.link_chars < settings.long_link_chars
+        value if block.link_chars < settings.long_link_chars and not block.card
         else block_value(block, settings, item_links=False)
         for block, value in zip(blocks, values, strict=True)
     ]
@@ -163,7 +165,8 @@ def select_main(page: PageSkeleton, settings: HtmlSettings, rules: HtmlRules) ->
             removed.append(Removal(block.text, "html-not-main"))
     inside = _drop_sections(inside, rules, settings, removed)
     linky = [
-        block.link_chars > settings.max_link_density * len(block.text) for block, _ in inside
+        not block.card and block.link_chars > settings.max_link_density * len(block.text)
+        for block, _ in inside
     ]
     keep_links = sum(linky) > settings.link_block_majority * max(len(inside), 1)
     for (block, _), is_linky in zip(inside, linky, strict=True):

@@ -44,6 +44,8 @@ class Block:
     owner: int
     link_chars: int
     kind: str
+    # Inside a block element inside a link: part of a card (a listing item wrapped in <a>).
+    card: bool = False
 
 
 @dataclass(slots=True)
@@ -106,7 +108,7 @@ def walk(root: Tag, rules: HtmlRules) -> PageSkeleton:
     drop_tags = rules.drop_tags
     parts: list[str] = []
     link_chars = 0
-    state = {"owner": -1, "kind": "para", "links": 0, "pre": 0, "semantic": 0}
+    state = {"owner": -1, "kind": "para", "links": 0, "pre": 0, "semantic": 0, "card": 0}
 
     def flush() -> None:
         nonlocal link_chars
@@ -119,7 +121,9 @@ def walk(root: Tag, rules: HtmlRules) -> PageSkeleton:
             else:
                 text = " ".join(raw.split())
             if text:
-                blocks.append(Block(text, state["owner"], link_chars, state["kind"]))
+                blocks.append(
+                    Block(text, state["owner"], link_chars, state["kind"], state["card"] > 0)
+                )
         link_chars = 0
 
     # Each frame: children iterator, and what to restore when the element closes.
@@ -134,7 +138,7 @@ def walk(root: Tag, rules: HtmlRules) -> PageSkeleton:
                     flush()
                     ends[node] = len(tags) - 1
                 (state["owner"], state["kind"], state["links"], state["pre"],
-                 state["semantic"]) = restore
+                 state["semantic"], state["card"]) = restore
             continue
         if type(child) is NavigableString or (
             isinstance(child, _TEXT_TYPES) and not isinstance(child, _SKIPPED_STRINGS)
@@ -162,7 +166,7 @@ def walk(root: Tag, rules: HtmlRules) -> PageSkeleton:
         if name in INLINE_TAGS and soft is None:
             if name == "a":
                 saved = (state["owner"], state["kind"], state["links"], state["pre"],
-                         state["semantic"])
+                         state["semantic"], state["card"])
                 state["links"] += 1
                 stack.append((iter(child.contents), -1, saved))
             elif child.contents:
@@ -186,8 +190,11 @@ def walk(root: Tag, rules: HtmlRules) -> PageSkeleton:
             page.soft[index] = soft
             if structural:
                 page.structural.add(index)
-        saved = (state["owner"], state["kind"], state["links"], state["pre"], state["semantic"])
+        saved = (state["owner"], state["kind"], state["links"], state["pre"], state["semantic"],
+                 state["card"])
         state["owner"] = index
+        if state["links"]:
+            state["card"] += 1
         kind = KIND_OF_TAG.get(name)
         if kind is not None:
             state["kind"] = kind
