@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -35,17 +36,28 @@ class RuleSet:
     # (rule, pattern, where): "head" patterns are anchored at the line start, "tail" ones
     # at its end (searched in its last TAIL_CHARS), the others are searched everywhere.
     patterns: tuple[tuple[int, re.Pattern[str], str], ...]
+    # the "head" patterns in one alternation, and the others in another: a line that
+    # neither matches (most lines) needs no loop over the patterns
+    any_head: re.Pattern[str]
+    any_other: re.Pattern[str]
+    other_from_tail: bool
+    any_tail: re.Pattern[str]
 
-    def first_match(self, line: str) -> str | None:
+    def first_match(self, line: str, folded: str | None = None) -> str | None:
+        """The first matching rule's reason; `folded` is `fold(line)` when already known."""
         best = len(self.reasons)
         if len(line) > MAX_RULE_CHARS:
             return self._first_tail_match(line)
         if len(line) <= self.longest_phrase:
-            best = self.phrases.get(fold(line), best)
+            best = self.phrases.get(fold(line) if folded is None else folded, best)
         lowered = line.casefold()
         for part, rule in self.contains:
             if rule < best and part in lowered:
                 best = rule
+        if not self.any_head.match(line) and not self.any_other.search(
+            line, max(len(line) - TAIL_CHARS, 0) if self.other_from_tail else 0
+        ):
+            return self.reasons[best] if best < len(self.reasons) else None
         for rule, pattern, where in self.patterns:
             if rule >= best:
                 continue
@@ -61,6 +73,8 @@ class RuleSet:
 
     def _first_tail_match(self, line: str) -> str | None:
         start = max(len(line) - TAIL_CHARS, 0)
+        if not self.any_tail.search(line, start):
+            return None
         for rule, pattern, where in self.patterns:
             if where == "tail" and pattern.search(line, start):
                 return self.reasons[rule]
@@ -94,7 +108,18 @@ def load_rules() -> RuleSet:
             where = "head" if pattern.startswith("^") else "tail" if pattern.endswith("$") else ""
             patterns.append((rule, re.compile(pattern, re.IGNORECASE), where))
     longest = 2 * max((len(p) for p in phrases), default=0) + 8
-    return RuleSet(tuple(reasons), phrases, longest, tuple(contains), tuple(patterns))
+    return RuleSet(
+        tuple(reasons), phrases, longest, tuple(contains), tuple(patterns),
+        _alternation(p for _, p, where in patterns if where == "head"),
+        _alternation(p for _, p, where in patterns if where != "head"),
+        all(where == "tail" for _, _, where in patterns if where != "head"),
+        _alternation(p for _, p, where in patterns if where == "tail"),
+    )
+
+
+def _alternation(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern matching where any of `patterns` does (never, when there is none)."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or r"(?!)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -103,6 +128,6 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.lower() for words in _table()["stopwords"].values() for w in words)
 
 
-def rule_reason(line: str) -> str | None:
-    """The reason code of the first rule matching `line`, or None."""
-    return load_rules().first_match(line)
+def rule_reason(line: str, folded: str | None = None) -> str | None:
+    """The reason code of the first rule matching `line` (`folded`: its `fold`), or None."""
+    return load_rules().first_match(line, folded)
