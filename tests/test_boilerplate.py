@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textwash.boilerplate import line_key, strip_boilerplate, title_forms
+import numpy as np
+
+from textwash.boilerplate import line_key, select_content, strip_boilerplate, title_forms
 
 PARAGRAPHS = [
     "The city council approved the new transport budget on Tuesday after a debate that "
@@ -153,3 +155,15 @@ def test_rules_only_mode_keeps_short_list_items_and_headings_but_still_applies_r
     assert result.text.split("\n\n") == [
         "Opening hours", "Monday to Friday: 9 to 5", "Saturday: 10 to 2", "Sunday: closed",
     ]
+
+
+def test_selection_keeps_the_likeliest_lines_of_a_page_the_model_is_unsure_about():
+    scores = np.array([0.05, 0.35, 0.3, 0.32, 0.02])
+    words = np.array([2.0, 40.0, 35.0, 50.0, 3.0])
+    assert select_content(scores, words, 1.0).tolist() == [False, True, True, True, False]
+
+
+def test_selection_drops_unlikely_lines_of_a_page_with_clear_content():
+    scores = np.array([0.95, 0.9, 0.2, 0.97])
+    words = np.array([60.0, 40.0, 30.0, 80.0])
+    assert select_content(scores, words, 1.0).tolist() == [True, True, False, True]

@@ -91,13 +91,13 @@ def test_forest_rejects_splits_it_cannot_evaluate():
 
 def test_line_model_round_trips_through_its_file(tmp_path):
     forest = Forest.from_lightgbm_dump(small_dump())
-    model = LineModel(forest, forest, 0.4, {123: 5, 2**64 - 1: 2})
+    model = LineModel(forest, forest, 0.7, {123: 5, 2**64 - 1: 2})
     path = tmp_path / "m.npz"
     model.save(path)
     loaded = LineModel.load(path)
     x = np.random.default_rng(0).uniform(0, 4, size=(20, 2))
     assert np.array_equal(loaded.first.raw_score(x), forest.raw_score(x))
-    assert loaded.threshold == pytest.approx(0.4)
+    assert loaded.decision_scale == pytest.approx(0.7)
     assert loaded.site_counts == {123: 5, 2**64 - 1: 2}
 
 
@@ -110,4 +110,49 @@ def test_shipped_model_is_small_and_matches_the_features():
     model = default_model()
     assert model.first.feature.max() < len(FEATURE_NAMES)
     assert model.second.feature.max() < len(SECOND_PASS_NAMES)
-    assert 0 < model.threshold < 1
+    assert 0 < model.decision_scale <= 1
+
+
+def per_line_token_columns(line: str) -> tuple[float, float, float]:
+    """mean_token_len, upper_initial_frac, stopword_frac, computed one line at a time."""
+    from textwash.boilerplate.features import _EDGE, SAMPLE_CHARS
+    from textwash.boilerplate.rules import stopwords
+
+    tokens = [t for t in (w.strip(_EDGE) for w in line[:SAMPLE_CHARS].split()) if t]
+    ntok = len(tokens) or 1
+    return (
+        sum(map(len, tokens)) / ntok,
+        sum(t[0].isupper() for t in tokens) / ntok,
+        sum(t.lower() in stopwords() for t in tokens) / ntok,
+    )
+
+
+@pytest.mark.parametrize("line", [
+    "The «Quick» brown fox — jumps over the lazy dog.",
+    "It's the U.S. e-mail, isn't it? (http://example.com/a_b)",
+    "Home | News | Sport",
+    "- | -- ... ·",
+    "𝐀lpha and 𝐁eta\x1cthe\u2028End of the line",
+    "서울 본문 바로가기 and the 東京 (news)",
+    "İstanbul ΣΟΦΊΑ the END",
+    "x" * 250 + " the and of",
+])
+def test_token_columns_are_whitespace_words_with_edge_punctuation_trimmed(line):
+    rows = page_features(page_of(f"Start of the page\n{line}\nlast line"), [False] * 3)
+    expected = per_line_token_columns(line)
+    got = (column("mean_token_len", rows)[1], column("upper_initial_frac", rows)[1],
+           column("stopword_frac", rows)[1])
+    assert got == pytest.approx(expected)
+
+
+def test_forest_splits_float32_features_exactly_as_at_the_float64_threshold():
+    dump = {"tree_info": [{"tree_structure": {
+        "split_feature": 0, "threshold": 0.1, "decision_type": "<=",
+        "left_child": {"leaf_value": -1.0}, "right_child": {"leaf_value": 1.0},
+    }}]}
+    forest = Forest.from_lightgbm_dump(dump)
+    just_below = np.nextafter(np.float32(0.1), np.float32(0))
+    x = np.array([[np.float32(0.1)], [just_below]], dtype=np.float32)
+    # float32(0.1) is a little above 0.1, the float32 before it a little below
+    assert [float(v) > 0.1 for v in x[:, 0]] == [True, False]
+    assert forest.raw_score(x).tolist() == [1.0, -1.0]

@@ -7,7 +7,9 @@ cross-document templates (`template`); explicit rules from the vocabularies
 leaves the text, later copies go as `repeated-title`); and finally the trained line
 classifier (`model.py`), which sees the whole page — position, word mass around each
 line, neighbours' scores — and drops what a reader would skip (`short-fragment` for a
-line of a few words, `low-content` otherwise). This package does not parse HTML
+line of a few words, `low-content` otherwise). Which lines the model keeps is decided per
+page, as the set with the best expected word-F1 under its scores (`select_content`), not
+by one fixed cut-off. This package does not parse HTML
 (`textwash.html` does) and does not count templates across documents (the run state does).
 """
 
@@ -41,7 +43,7 @@ _TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•|»)\s+")
 
 @dataclass(frozen=True, slots=True)
 class BoilerplateSettings:
-    """The thresholds of this stage (the model's own threshold ships with the model)."""
+    """The thresholds of this stage (the model's decision scale ships with the model)."""
 
     max_title_words: int = 30
     max_title_chars: int = 250
@@ -58,6 +60,9 @@ class BoilerplateSettings:
     #: Context rescue: a heading has at most this many words; at most this many in a row.
     max_heading_words: int = 20
     max_heading_run: int = 3
+    #: The model is sure a line is content from this score on; when it is sure of no line
+    #: that it keeps, the page lacks the context it learnt from, and prose decides.
+    sure_content_score: float = 0.4
 
 
 DEFAULT_SETTINGS = BoilerplateSettings()
@@ -73,7 +78,11 @@ class BoilerplateResult:
 
 def line_key(line: str) -> str:
     """A stable hash of a line's comparison form, for cross-document template counts."""
-    return hashlib.blake2b(fold(line).encode("utf-8"), digest_size=8).hexdigest()
+    return _folded_key(fold(line))
+
+
+def _folded_key(folded: str) -> str:
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def is_headline_like(line: str, settings: BoilerplateSettings = DEFAULT_SETTINGS) -> bool:
@@ -105,23 +114,28 @@ def strip_boilerplate(
     pages, would cut the short headings, list items and table rows that remain.
     """
     page, index = PageLines.from_text(text)
-    lines = page.lines
+    lines, folded = page.lines, page.folded
     reasons: dict[int, str] = {}
     for k, line in enumerate(lines):
-        if template_keys and line_key(line) in template_keys and not _is_body(line, settings):
+        if (template_keys and _folded_key(folded[k]) in template_keys
+                and not _is_body(line, settings)):
             reasons[k] = "template"
             continue
-        reason = rule_reason(line)
+        reason = rule_reason(line, folded[k])
         if reason:
             reasons[k] = reason
     if use_model:
         rule_hits = [k in reasons for k in range(len(lines))]
         model = model or default_model()
-        features = page_features(page, rule_hits, model.corpus_df(lines))
-        content = model.predict(features) >= model.threshold
-        words = features[:, FEATURE_NAMES.index("words")].astype(int).tolist()
+        features = page_features(page, rule_hits, model.corpus_df(folded))
+        word_column = features[:, FEATURE_NAMES.index("words")]
+        scores = model.predict(features)
+        content = select_content(scores, word_column, model.decision_scale)
+        sure = scores >= settings.sure_content_score
+        words = word_column.astype(int).tolist()
     else:
         content = np.ones(len(lines), dtype=bool)
+        sure = content
         words = [word_count(line) for line in lines]
 
     title_at = None
@@ -129,11 +143,11 @@ def strip_boilerplate(
         title_at = _find_title(lines, words, reasons, content, settings)
         title = lines[title_at] if title_at is not None else None
     if title:
-        _mark_title_repeats(lines, reasons, title, title_at, settings)
+        _mark_title_repeats(folded, reasons, title, title_at, settings)
 
     candidates = [k for k in range(len(lines)) if k not in reasons and k != title_at]
-    if not any(content[k] for k in candidates):
-        # the model would leave nothing: its page context is missing (a tiny document), so
+    if not any(content[k] and sure[k] for k in candidates):
+        # the model is sure of no line: its page context is missing (a tiny document), so
         # its prose stays, and context decides about the rest
         content = content.copy()
         for k in candidates:
@@ -156,6 +170,27 @@ def strip_boilerplate(
     if title_at is not None:
         dropped.add(index[title_at])
     return BoilerplateResult(_without(text, dropped), title, removed, len(lines))
+
+
+def select_content(scores: np.ndarray, words: np.ndarray, scale: float) -> np.ndarray:
+    """Which lines the model keeps: the set with the highest expected word-F1 for the page.
+
+    With `q = scale × score` read as the chance that a line is content, keeping the k
+    most likely lines has an expected F1 of about 2·Σ_kept q·w / (Σ_kept w + Σ_all q·w)
+    (w: a line's words), and the best k is taken. Unlike a fixed cut-off, a page whose
+    content the model is unsure about (lists, product pages) still keeps its likeliest
+    lines, and a page with little content keeps little.
+    """
+    if not len(scores):
+        return np.zeros(0, dtype=bool)
+    likely = np.minimum(scores * scale, 1.0)
+    weight = np.maximum(words, 1.0)
+    order = np.argsort(-likely, kind="stable")
+    expected = (likely * weight)[order]
+    f1 = np.cumsum(expected) / (np.cumsum(weight[order]) + expected.sum())
+    keep = np.zeros(len(scores), dtype=bool)
+    keep[order[:int(np.argmax(f1)) + 1]] = True
+    return keep
 
 
 def _find_title(
@@ -300,7 +335,7 @@ def title_forms(title: str, settings: BoilerplateSettings = DEFAULT_SETTINGS) ->
 
 
 def _mark_title_repeats(
-    lines: list[str],
+    folded_lines: list[str],
     reasons: dict[int, str],
     title: str,
     title_at: int | None,
@@ -313,10 +348,9 @@ def _mark_title_repeats(
     forms = title_forms(title, settings)
     if not forms:
         return
-    for k, line in enumerate(lines):
+    for k, folded in enumerate(folded_lines):
         if k == title_at or reasons.get(k, "caption") != "caption":
             continue
-        folded = fold(line)
         if folded in forms:
             reasons[k] = "repeated-title"
             continue

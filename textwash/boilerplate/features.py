@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -70,6 +72,8 @@ class PageLines:
     lines: list[str]
     blank_before: list[bool]
     blank_after: list[bool]
+    #: each line's comparison form (`rules.fold`), computed once for rules, hashes, counts
+    folded: list[str]
 
     @classmethod
     def from_text(cls, text: str) -> tuple[PageLines, list[int]]:
@@ -79,7 +83,7 @@ class PageLines:
         lines = [raw[i].strip() for i in index]
         before = [i == 0 or not raw[i - 1].strip() for i in index]
         after = [i == len(raw) - 1 or not raw[i + 1].strip() for i in index]
-        return cls(lines, before, after), index
+        return cls(lines, before, after, [fold(line) for line in lines]), index
 
 
 def word_count(line: str) -> int:
@@ -111,13 +115,16 @@ def page_features(
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
     columns: list[tuple[float, ...]] = []
-    folded = [fold(line) for line in page.lines]
+    folded = page.folded
     counts = Counter(folded)
     stop = stopwords()
+    is_stop = stop.__contains__
     first_tokens = {t.strip(_EDGE) for t in page.lines[0][:SAMPLE_CHARS].lower().split()}
+    # per line, only C-level iteration over its tokens (map, filter, join)
     for i, line in enumerate(page.lines):
         sample = line[:SAMPLE_CHARS]
-        tokens = [t for t in [w.strip(_EDGE) for w in sample.split()] if t]
+        raw = sample.split()
+        tokens = list(filter(None, map(str.strip, raw, repeat(_EDGE, len(raw)))))
         ntok = len(tokens) or 1
         joined = "\0".join(tokens)
         lower = joined.lower().split("\0")
@@ -131,8 +138,8 @@ def page_features(
             token_chars / ntok,
             sum(map(sample.count, "0123456789")) / nchar,
             (nchar - sample.count(" ") - token_chars) / nchar,
-            sum(map(str.isupper, "".join([t[0] for t in tokens]))) / ntok,
-            sum(map(stop.__contains__, lower)) / ntok,
+            sum(map(str.isupper, "".join(map(itemgetter(0), tokens)))) / ntok,
+            sum(map(is_stop, lower)) / ntok,
             sentence,
             line.endswith(":"),
             _BULLET.match(line) is not None,
@@ -171,7 +178,7 @@ def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray
     )
     csum = np.zeros((n + 1, 5), dtype=np.float64)
     np.cumsum(stacked, axis=0, out=csum[1:])
-    win = {r: _window_of(csum, n, r) for r in (2, 3, 5, 10)}
+    win = dict(zip((2, 3, 5, 10), _windows(csum, n, (2, 3, 5, 10)), strict=True))
     out[:, 0] = idx / max(n - 1, 1)
     out[:, 1] = np.minimum(idx, CAP)
     out[:, 2] = np.minimum(n - 1 - idx, CAP)
@@ -203,23 +210,27 @@ def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray
     return out
 
 
-def _window_of(csum: np.ndarray, n: int, radius: int) -> np.ndarray:
-    lo, hi = _window_bounds(n, radius)
-    return csum[hi] - csum[lo]
+def _windows(csum: np.ndarray, n: int, radii: tuple[int, ...]) -> list[np.ndarray]:
+    """Sums over lines k-r..k+r (clipped to the page) for each radius r, from cumsums."""
+    lo, hi = _window_bounds(n, radii)
+    sums = csum[hi] - csum[lo]
+    return [sums[k * n:(k + 1) * n] for k in range(len(radii))]
 
 
 def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
     """`first` (rows of `FEATURE_NAMES`) extended by `NEIGHBOUR_FEATURES` of predictions `p`."""
     n = len(p)
-    out = np.empty((n, len(NEIGHBOUR_FEATURES)), dtype=np.float32)
+    rows = np.empty((n, len(SECOND_PASS_NAMES)), dtype=np.float32)
+    rows[:, :len(FEATURE_NAMES)] = first
+    out = rows[:, len(FEATURE_NAMES):]
     if n == 0:
-        return np.hstack([first, out])
+        return rows
     words = first[:, 0]
     weights = np.maximum(words, 1.0)
     stacked = np.column_stack((p, np.ones(n), p * weights, weights))
     csum = np.zeros((n + 1, 4), dtype=np.float64)
     np.cumsum(stacked, axis=0, out=csum[1:])
-    w3, w5, w8 = (_window_of(csum, n, r) for r in (3, 5, 8))
+    w3, w5, w8 = _windows(csum, n, (3, 5, 8))
     padded = np.concatenate(([0.5, 0.5], p, [0.5, 0.5]))
     out[:, 0] = p
     out[:, 1] = padded[1:-3]
@@ -237,12 +248,13 @@ def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
     low = np.concatenate((np.zeros(3), p, np.zeros(3)))
     out[:, 12] = np.maximum(np.maximum(low[0:n], low[1:n + 1]), low[2:n + 2])
     out[:, 13] = np.maximum(np.maximum(low[4:n + 4], low[5:n + 5]), low[6:n + 6])
-    return np.hstack([first, out])
+    return rows
 
 
 @lru_cache(maxsize=4096)
-def _window_bounds(n: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
-    at = np.arange(n)
+def _window_bounds(n: int, radii: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    at = np.tile(np.arange(n), len(radii))
+    radius = np.repeat(radii, n)
     return np.maximum(at - radius, 0), np.minimum(at + radius + 1, n)
 
 

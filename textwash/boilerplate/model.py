@@ -34,8 +34,22 @@ MODEL_FILE = "boilerplate.npz"
 
 def line_hash(line: str) -> int:
     """A stable 64-bit hash of a line's comparison form."""
-    digest = hashlib.blake2b(fold(line).encode("utf-8"), digest_size=8).digest()
+    return folded_hash(fold(line))
+
+
+def folded_hash(folded: str) -> int:
+    """`line_hash` of a line whose comparison form (`rules.fold`) is `folded`."""
+    digest = hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
+
+
+def float32_below(threshold: np.ndarray) -> np.ndarray:
+    """The largest float32 at most each threshold (the same split for float32 inputs)."""
+    wide = threshold.astype(np.float64)
+    narrow = wide.astype(np.float32)
+    above = narrow.astype(np.float64) > wide
+    narrow[above] = np.nextafter(narrow[above], np.float32(-np.inf))
+    return narrow
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,25 +57,32 @@ class Forest:
     """Trees flattened into arrays; the children of node k are child[k] and child[k] + 1.
 
     A leaf points to itself with an infinite threshold, so every tree can be walked the
-    same number of steps (`depth`) in lockstep for all lines at once.
+    same number of steps (`depth`) in lockstep for all lines at once. Thresholds are
+    float32, rounded down from LightGBM's float64 ones: for float32 features (which
+    `features` produces) `x > float32 threshold` decides exactly as `x > threshold` does.
     """
 
     feature: np.ndarray  # intp, per node
-    threshold: np.ndarray  # float64, per node: go right when x > threshold
+    threshold: np.ndarray  # float32, per node: go right when x > threshold
     child: np.ndarray  # intp, per node
     value: np.ndarray  # float64, per node (leaf output, 0 for inner nodes)
     roots: np.ndarray  # intp, per tree
     depth: int
 
     def raw_score(self, x: np.ndarray) -> np.ndarray:
+        """Sum of the trees' leaf values for each row of float32 features `x`."""
         n, width = x.shape
-        flat = np.ascontiguousarray(x, dtype=np.float64).ravel()
+        flat = x.astype(np.float32).ravel()
         offsets = np.arange(0, n * width, width, dtype=np.intp)[:, None]
-        node = np.broadcast_to(self.roots, (n, len(self.roots)))
+        node = np.empty((n, len(self.roots)), dtype=np.intp)
+        node[:] = self.roots
+        feature, threshold, child = self.feature, self.threshold, self.child
         for _ in range(self.depth):
-            at = self.feature.take(node)
+            at = feature.take(node)
             at += offsets
-            node = self.child.take(node) + (flat.take(at) > self.threshold.take(node))
+            go = flat.take(at) > threshold.take(node)
+            node = child.take(node)
+            node += go
         return self.value.take(node).sum(axis=1)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
@@ -106,7 +127,7 @@ class Forest:
                 queue.append((node["left_child"], left, level + 1))
                 queue.append((node["right_child"], left + 1, level + 1))
         return cls(
-            np.array(feature, dtype=np.intp), np.array(threshold, dtype=np.float64),
+            np.array(feature, dtype=np.intp), float32_below(np.array(threshold)),
             np.array(child, dtype=np.intp), np.array(value, dtype=np.float64),
             np.array(roots, dtype=np.intp), depth,
         )
@@ -125,7 +146,7 @@ class Forest:
     def from_arrays(cls, data: Any, prefix: str) -> Forest:
         return cls(
             data[f"{prefix}_feature"].astype(np.intp),
-            data[f"{prefix}_threshold"].astype(np.float64),
+            float32_below(data[f"{prefix}_threshold"]),
             data[f"{prefix}_child"].astype(np.intp),
             data[f"{prefix}_value"].astype(np.float64),
             data[f"{prefix}_roots"].astype(np.intp),
@@ -135,23 +156,27 @@ class Forest:
 
 @dataclass(frozen=True, slots=True)
 class LineModel:
-    """Two passes of trees, a decision threshold and the cross-site line table."""
+    """Two passes of trees, the decision's scale and the cross-site line table.
+
+    `decision_scale` multiplies the scores before the page-wise selection of the lines to
+    keep (`textwash.boilerplate`); it was chosen with the trees, by cross-validation.
+    """
 
     first: Forest
     second: Forest
-    threshold: float
+    decision_scale: float
     site_counts: dict[int, int]
 
-    def corpus_df(self, lines: list[str]) -> list[int]:
-        """For each line, how many training sites contain it (0 when unknown)."""
+    def corpus_df(self, folded: list[str]) -> list[int]:
+        """For each line (in its `rules.fold` form), how many training sites contain it."""
         if not self.site_counts:
-            return [0] * len(lines)
+            return [0] * len(folded)
         get = self.site_counts.get
-        return [get(line_hash(line), 0) for line in lines]
+        return [get(folded_hash(line), 0) for line in folded]
 
     def scores(self, page: PageLines, rule_hits: list[bool]) -> np.ndarray:
         """Probability that each line of `page` is main content."""
-        return self.predict(page_features(page, rule_hits, self.corpus_df(page.lines)))
+        return self.predict(page_features(page, rule_hits, self.corpus_df(page.folded)))
 
     def predict(self, first: np.ndarray) -> np.ndarray:
         """Probability that each line is main content, from its `FEATURE_NAMES` row."""
@@ -167,7 +192,7 @@ class LineModel:
             path,
             feature_names=np.array(FEATURE_NAMES),
             second_pass_names=np.array(SECOND_PASS_NAMES),
-            threshold=np.array(self.threshold),
+            decision_scale=np.array(self.decision_scale),
             line_keys=keys,
             line_sites=counts,
             **self.first.arrays("first"),
@@ -185,7 +210,7 @@ class LineModel:
                               strict=True))
             return cls(
                 Forest.from_arrays(data, "first"), Forest.from_arrays(data, "second"),
-                float(data["threshold"]), counts,
+                float(data["decision_scale"]), counts,
             )
 
 
