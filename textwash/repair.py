@@ -102,6 +102,7 @@ _PLAIN_ASCII_BYTES = bytes(code for code in range(0x80)
                            if code in (0x09, 0x0A) or (0x20 <= code <= 0x7E and code not in b"&?"))
 _LONG_REST = 1024
 _LONG_TEXT = 8192
+_FEW_CHARACTERS = 8
 
 _NBSP = ("\u00a0", "\u2007", "\u202f")
 _ODD_HYPHENS = ("\u2010", "\u2011", "\u2012")
@@ -197,18 +198,23 @@ def _mojibake_starts(text: str, present: set[str]) -> list[int]:
 
 
 def _pair_positions(text: str, leads: set[str], followers: set[str]) -> list[int]:
-    """Where a lead is followed by a continuation, by table lookups over the code points
-    (a regex character class is tested character by character: twice as slow here)."""
+    """Where a lead is followed by a continuation, over the code points with numpy (a
+    regex character class is tested character by character: slower on long texts). A
+    few characters are compared one by one; many are looked up in a table."""
     codes = _code_points(text)
     lead_codes = [ord(char) for char in leads]
     follower_codes = [ord(char) for char in followers]
+    if len(lead_codes) <= _FEW_CHARACTERS and len(follower_codes) <= _FEW_CHARACTERS:
+        is_lead = np.isin(codes[:-1], lead_codes)
+        is_follower = np.isin(codes[1:], follower_codes)
+        return np.flatnonzero(is_lead & is_follower).tolist()
     beyond = max(*lead_codes, *follower_codes) + 1  # stands for every other character
-    is_lead = np.zeros(beyond + 1, dtype=bool)
-    is_lead[lead_codes] = True
-    is_follower = np.zeros(beyond + 1, dtype=bool)
-    is_follower[follower_codes] = True
+    lead_table = np.zeros(beyond + 1, dtype=bool)
+    lead_table[lead_codes] = True
+    follower_table = np.zeros(beyond + 1, dtype=bool)
+    follower_table[follower_codes] = True
     codes = np.minimum(codes, beyond)
-    return np.flatnonzero(is_lead[codes[:-1]] & is_follower[codes[1:]]).tolist()
+    return np.flatnonzero(lead_table[codes[:-1]] & follower_table[codes[1:]]).tolist()
 
 
 @lru_cache(maxsize=1024)
