@@ -27,6 +27,7 @@ from flows.execution import (
     plan_parallel_batches,
     task_runner_for,
 )
+from flows.worker_processes import in_worker, worker_processes
 from textwash import __version__
 from textwash.config import Config
 from textwash.inputs import InputFile, discover
@@ -52,12 +53,12 @@ from textwash.stats import RunStats
 @task(name="fingerprint-batch", cache_policy=NO_CACHE)
 def fingerprint_batch_task(batch: list[InputFile], config: Config, staging_dir: Path
                            ) -> list[Any]:
-    return fingerprint_batch(batch, config, staging_dir)
+    return in_worker(fingerprint_batch, batch, config, staging_dir)
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
 def clean_batch_task(batch: list[InputFile], ctx: CleanContext, staging_dir: Path) -> BatchResult:
-    return clean_batch_in_process(batch, ctx, staging_dir)
+    return in_worker(clean_batch_in_process, batch, ctx, staging_dir)
 
 
 @flow(name="clean_corpus")
@@ -82,6 +83,7 @@ def clean_corpus(
               "batch_size": batch_size, "workers": workers, "dask_address": dask_address,
               "version": __version__, "config": settings.to_dict()}
     with run_lock(Path(output_dir)), api_shared_with_workers(), \
+            worker_processes(1 if dask_address else workers), \
             task_runner_for(workers, dask_address) as runner:
         run = open_run(Path(input_dir), Path(output_dir))
         logger.info("run %s: %s → %s", run.run_id, input_dir, output_dir)

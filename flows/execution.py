@@ -1,7 +1,8 @@
 """Where the clean_corpus flow's batch tasks run, and how the work is cut into batches.
 
-Three places: the flow's own process (one worker, a thread), N local processes
-(Prefect's ProcessPoolTaskRunner), or an existing Dask cluster (prefect-dask's
+Three places: the flow's own process (one worker, a thread), N local processes (N
+task threads in the flow process, each handing its batch to one of N plain worker
+processes: `flows.worker_processes`), or an existing Dask cluster (prefect-dask's
 DaskTaskRunner). Every task run costs tens of milliseconds of orchestration, so batches
 are sized from the number of workers: a few batches per worker, not a fixed file count.
 Workers in other processes report to the same Prefect API as the flow run; without a
@@ -54,18 +55,15 @@ def plan_parallel_batches(
 
 
 def task_runner_for(workers: int, dask_address: str | None) -> TaskRunner:
-    """A started-on-enter task runner: the flow process, `workers` processes, or Dask."""
+    """A started-on-enter task runner: Dask, or `workers` threads of the flow process
+    (whose tasks run their batch in `flows.worker_processes` when `workers` > 1)."""
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=dask_address)
-    if workers > 1:
-        from prefect.task_runners import ProcessPoolTaskRunner
-
-        return ProcessPoolTaskRunner(max_workers=workers)
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    return ThreadPoolTaskRunner(max_workers=1)
+    return ThreadPoolTaskRunner(max_workers=max(1, workers))
 
 
 def dask_worker_count(runner: TaskRunner) -> int:

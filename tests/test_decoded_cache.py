@@ -63,7 +63,7 @@ def decode_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 def test_a_run_decodes_each_document_once(tmp_path: Path, decode_calls: Counter[str]):
     inputs = _corpus(tmp_path / "raw")
-    textwash.pipeline._warm_up()  # its samples are not the corpus's documents
+    textwash.pipeline.warm_up()  # its samples are not the corpus's documents
     decode_calls.clear()
     run_corpus(inputs, tmp_path / "clean", max_files=2)
     assert decode_calls == {"text": 7, "html": 1}

@@ -109,7 +109,7 @@ def clean_raw_record(
             f"{len(raw.data)} bytes exceeds the per-document limit of {limits.max_document_bytes}",
         )
     if limits.document_timeout_s:
-        _warm_up()
+        warm_up()
     try:
         with time_limit(limits.document_timeout_s, "cleaning the document"):
             return _run_stages(raw, ctx, decoded)
@@ -259,7 +259,7 @@ _WARM_UP_SAMPLES = (
 _warmed_up_in: int | None = None
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Run each stage once per process without a time limit.
 
     Libraries load lazily (langdetect's profiles, parser registries); an interrupt
@@ -383,7 +383,7 @@ def template_fingerprints(
     found: list[tuple[str, str, list[str]]] = []
     limits = config.limits
     if limits.document_timeout_s:
-        _warm_up()
+        warm_up()
     try:
         for raw in iter_records(item, limits):
             if isinstance(raw, RecordFailure) or raw.kind != "text":
