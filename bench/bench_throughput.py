@@ -134,8 +134,8 @@ def _rows(inputs: str, size: int, library: dict, one: dict, two: dict,
         out.append(Row(f"stage: {name}", value, "", inputs, share))
     timed = sum(s for s in library["stages"].values() if s)
     out.append(Row("stage: other", f"{max(library['cpu'] - timed, 0) * 1000 / docs:.2f} ms/doc",
-                   "", inputs, "run CPU in no timed stage: detector load, records, stats, "
-                   "cache, plan, report"))
+                   "", inputs, "run CPU in no timed stage: document records, decode cache, "
+                   "stats, plan, commit, report"))
     for name in ("fingerprint", "clean", "commit", "report"):
         if name in phases:
             out.append(Row(f"phase: {name}", f"{phases[name]:.1f} CPU-s", "", inputs,
