@@ -3,7 +3,8 @@
 The walk turns a BeautifulSoup tree into flat arrays that the selection step can score
 cheaply: block-level elements become numbered nodes (pre-order, with parent and last
 descendant), text between block boundaries becomes `Block`s owned by the innermost
-block-level element. Elements whose tag never holds readable text (scripts, media,
+block-level element; blocks inside a link are marked `card` (a listing item wrapped in one
+`<a>`). Elements whose tag never holds readable text (scripts, media,
 inputs) are skipped. Everything else that looks like chrome (`nav`, `header`, `footer`,
 `aside`, forms, ARIA landmarks, hidden elements, class/id words) is walked and only
 *flagged* (`soft`): broken markup can nest a whole page inside a `<header>` or a
