@@ -119,7 +119,8 @@ def _tables(codec: str) -> _Tables:
         + [alpha_own & column("cased", all_own), alpha_own & column("upper", all_own)]
     ).astype(np.int64)
     return _Tables(
-        before=before.ravel(), after=after.ravel(),
+        # float32 holds these quarter-point scores and their sums over a sample exactly.
+        before=before.ravel().astype(np.float32), after=after.ravel().astype(np.float32),
         lower_after_upper=lower_after_upper.ravel(), upper=column("upper"),
         special=~alpha_own & (common | glued), common=common, glued=glued,
         boundary=column("boundary"), alpha=alpha_x, own_score=column("score", all_own),
