@@ -43,9 +43,17 @@ def is_single_byte(codec: str) -> bool:
     shift = b"\x1b$B\x30\x21"  # an ISO-2022 escape: stateful codecs change what follows
     if shift.decode(codec, errors="replace") != shift.decode("ascii"):
         return False
-    pairs = bytes(byte for lead in range(128, 256) for follower in range(256)
-                  for byte in (lead, follower))
+    pairs = _byte_pairs()
     return len(pairs.decode(codec, errors="replace")) == len(pairs)
+
+
+@cache
+def _byte_pairs() -> bytes:
+    """Every byte above 0x7F followed by every byte."""
+    grid = np.empty((128, 256, 2), dtype=np.uint8)
+    grid[:, :, 0] = np.arange(128, 256)[:, None]
+    grid[:, :, 1] = np.arange(256)[None, :]
+    return grid.tobytes()
 
 
 @dataclass(frozen=True, slots=True)
