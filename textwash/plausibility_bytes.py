@@ -151,23 +151,24 @@ class _Stack:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._state: tuple[dict[str, int], dict[str, np.ndarray]] = ({}, {})
+        self._state: tuple[dict[str, int], _Tables | None] = ({}, None)
 
     def lookup(self, codecs: list[str]) -> tuple[_Tables, np.ndarray]:
         """The stacked tables (only the arrays `read_many` uses) and where each of
         `codecs` is in them, in units of its table's length."""
-        index, arrays = self._state
-        if any(codec not in index for codec in codecs):
+        index, stacked = self._state
+        if stacked is None or any(codec not in index for codec in codecs):
             with self._lock:
                 known = list(self._state[0])
                 known += [c for c in dict.fromkeys(codecs) if c not in known]
                 tables = [_tables(codec) for codec in known]
-                arrays = {name: np.concatenate([getattr(t, name) for t in tables])
-                          for name in self._STACKED}
+                stacked = _Tables(**{
+                    name: (np.concatenate([getattr(t, name) for t in tables])
+                           if name in self._STACKED else np.empty(0))
+                    for name in _Tables.__slots__ if name != "scripts"
+                }, scripts=())
                 index = {codec: number for number, codec in enumerate(known)}
-                self._state = (index, arrays)
-        stacked = _Tables(**{name: arrays.get(name, np.empty(0)) for name in _Tables.__slots__
-                             if name != "scripts"}, scripts=())
+                self._state = (index, stacked)
         return stacked, np.array([index[codec] for codec in codecs])
 
 
