@@ -8,7 +8,8 @@ lower-cased `\\w+` tokens against `ground_truth.main_content`, F1 per page (1 wh
 are empty), mean over pages; the two pages without a `main_content` field are skipped.
 Speed is CPU time of one process on the decoded markup, both extractors timed page by
 page, interleaved. `TEXTWASH_BENCH_HTML_PAGES=N` limits the run to a stratified sample of
-N pages (default: all).
+N pages (default: all). Synthetic pathological pages (deep nesting, half a million links,
+megabytes of markup) go through the whole pipeline: how they come out, and how long it took.
 """
 
 from __future__ import annotations
@@ -127,10 +128,44 @@ def _trafilatura() -> Callable[[str], str] | None:
     return extract
 
 
+_FILLER = ("The committee met on Tuesday to discuss the new budget, which had been delayed "
+           "twice, and agreed that the proposal needed more detail before a vote. ")
+PATHOLOGICAL_PAGES: dict[str, Callable[[], str]] = {
+    "100,000 nested <div>": lambda: (
+        "<html><body>" + "<div>" * 100_000 + _FILLER + "</div>" * 100_000 + "</body></html>"
+    ),
+    "500,000 links": lambda: "<html><body>" + "<a href=#>x</a>" * 500_000 + "</body></html>",
+    "12 MB of paragraphs": lambda: "<html><body>" + f"<p>{_FILLER}</p>" * 80_000 + "</body></html>",
+}
+
+
+def pathological_rows() -> list[Row]:
+    """Pages beyond the bounds of parsing, through the whole pipeline: cleaned as plain
+    text with the bound they exceeded (`html_fallback`), in bounded time."""
+    from textwash.inputs import RawRecord
+    from textwash.pipeline import clean_raw_record
+
+    clean_raw_record(RawRecord("warm-up.html", 0, "html", f"<p>{_FILLER}</p>"))
+    out = []
+    for name, build in PATHOLOGICAL_PAGES.items():
+        markup = build()
+        started = time.process_time()
+        try:
+            doc = clean_raw_record(RawRecord("page.html", 0, "html", markup.encode()))
+            outcome = f"plain text ({doc.signals.get('html_fallback')})"
+        except Exception as exc:  # noqa: BLE001 - a failure is a measured outcome here
+            outcome = f"failed ({getattr(exc, 'reason', type(exc).__name__)})"
+        took = time.process_time() - started
+        out.append(Row(f"html pathological page: {name}", f"{outcome}, {took:.1f} s",
+                       "plain text with a reason", f"{len(markup) / 1e6:.1f} MB of markup",
+                       "whole pipeline, CPU time"))
+    return out
+
+
 def rows() -> list[Row]:
     root = shared_path("bench", "wcxb-dev")
     if root is None:
-        return [missing_row("html word-F1", "bench/wcxb-dev")]
+        return [missing_row("html word-F1", "bench/wcxb-dev"), *pathological_rows()]
     limit_text = os.environ.get("TEXTWASH_BENCH_HTML_PAGES")
     pages = load_pages(root, int(limit_text) if limit_text else None)
     trafilatura = _trafilatura()
@@ -163,7 +198,7 @@ def rows() -> list[Row]:
             for key in ("all", page.page_type):
                 theirs[key].add(word_scores(theirs_text, page.gold))
     return _rows(pages, ours, ours_extract, theirs if trafilatura else None, seconds,
-                 slowest, crashes)
+                 slowest, crashes) + pathological_rows()
 
 
 def _rows(
