@@ -28,9 +28,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _EDGE = ".,;:!?\"'()[]{}<>“”‘’«»「」『』、。，！？：；（）【】《》-–—/|·•*#…"
 #: A whitespace-separated token with the `_EDGE` punctuation at both ends trimmed off
 #: (`str.split` then `str.strip(_EDGE)`, in one pass).
-_TOKEN = re.compile(
-    rf"[^\s{re.escape(_EDGE)}](?:\S*[^\s{re.escape(_EDGE)}])?"
-)
+_TOKEN = re.compile(rf"[^\s{re.escape(_EDGE)}]\S*(?<![{re.escape(_EDGE)}])")
 #: Separator characters: the ASCII ones are counted in the UTF-8 bytes, the rest by count.
 _ASCII_SEPARATORS = b"|/>"
 _OTHER_SEPARATORS = "·•»›"
@@ -182,7 +180,6 @@ def page_features(
 def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray:
     n = len(words)
     out = np.empty((n, len(CONTEXT_FEATURES)), dtype=np.float32)
-    idx = np.arange(n, dtype=np.float32)
     total = float(words.sum()) or 1.0
     long = (words >= LONG_LINE_WORDS).astype(np.float32)
     weights = np.maximum(words, 1.0)
@@ -195,10 +192,7 @@ def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray
     csum = np.zeros((n + 1, 5), dtype=np.float64)
     np.cumsum(stacked, axis=0, out=csum[1:])
     win = dict(zip((2, 3, 5, 10), _windows(csum, n, (2, 3, 5, 10)), strict=True))
-    out[:, 0] = idx / max(n - 1, 1)
-    out[:, 1] = np.minimum(idx, CAP)
-    out[:, 2] = np.minimum(n - 1 - idx, CAP)
-    out[:, 3] = np.log1p(n)
+    out[:, 0:4] = _positions(n)
     out[:, 4] = np.log1p(total)
     out[:, 5] = csum[:-1, 0] / total
     out[:, 6] = (total - csum[1:, 0]) / total
@@ -209,14 +203,7 @@ def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray
     out[:, 10] = padded[4:]
     out[:, 11] = win[3][:, 0] - words
     out[:, 12] = win[10][:, 0] - words
-    above, below = _distance_to(long > 0)
-    out[:, 13] = above
-    out[:, 14] = below
-    out[:, 15] = (above < CAP) & (below < CAP)
-    out[:, 16] = _run_lengths(words <= SHORT_LINE_WORDS)
-    block_lines, pos_in_block = _blocks(page)
-    out[:, 17] = block_lines
-    out[:, 18] = pos_in_block
+    out[:, 13:19] = _layout(words.tolist(), page.blank_after)
     out[:, 19] = float((words * long).sum()) / total
     out[:, 20] = words / max(float(words.max()), 1.0)
     out[:, 21] = np.log1p(csum[-1, 4])
@@ -258,9 +245,10 @@ def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
     out[:, 7] = w5[:, 2] / w5[:, 3]
     out[:, 8] = csum[-1, 0] / n
     out[:, 9] = csum[-1, 2] / csum[-1, 3]
-    long = words >= LONG_LINE_WORDS
-    out[:, 10] = _value_of_nearest(long, p, above=True)
-    out[:, 11] = _value_of_nearest(long, p, above=False)
+    long = (words >= LONG_LINE_WORDS).tolist()
+    scores = p.tolist()
+    out[:, 10] = _value_of_nearest(long, scores, above=True)
+    out[:, 11] = _value_of_nearest(long, scores, above=False)
     low = np.concatenate((np.zeros(3), p, np.zeros(3)))
     out[:, 12] = np.maximum(np.maximum(low[0:n], low[1:n + 1]), low[2:n + 2])
     out[:, 13] = np.maximum(np.maximum(low[4:n + 4], low[5:n + 5]), low[6:n + 6])
@@ -274,30 +262,10 @@ def _window_bounds(n: int, radii: tuple[int, ...]) -> tuple[np.ndarray, np.ndarr
     return np.maximum(at - radius, 0), np.minimum(at + radius + 1, n)
 
 
-def _distance_to(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lines to the nearest True strictly above and strictly below each line (CAP if none)."""
-    n = len(mask)
-    above = np.full(n, CAP, dtype=np.float32)
-    below = np.full(n, CAP, dtype=np.float32)
-    last = None
-    for i in range(n):
-        if last is not None:
-            above[i] = min(i - last, CAP)
-        if mask[i]:
-            last = i
-    last = None
-    for i in range(n - 1, -1, -1):
-        if last is not None:
-            below[i] = min(last - i, CAP)
-        if mask[i]:
-            last = i
-    return above, below
-
-
-def _value_of_nearest(mask: np.ndarray, values: np.ndarray, *, above: bool) -> np.ndarray:
+def _value_of_nearest(mask: list[bool], values: list[float], *, above: bool) -> list[float]:
     """values at the nearest True of `mask` above (or below) each line; 0.5 if none."""
     n = len(mask)
-    out = np.full(n, 0.5, dtype=np.float32)
+    out = [0.5] * n
     order = range(n) if above else range(n - 1, -1, -1)
     current = None
     for i in order:
@@ -308,32 +276,54 @@ def _value_of_nearest(mask: np.ndarray, values: np.ndarray, *, above: bool) -> n
     return out
 
 
-def _run_lengths(mask: np.ndarray) -> np.ndarray:
-    """For each True, the length of the run of consecutive Trues it belongs to; else 0."""
-    n = len(mask)
-    out = np.zeros(n, dtype=np.float32)
-    i = 0
-    while i < n:
-        if not mask[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and mask[j]:
-            j += 1
-        out[i:j] = min(j - i, CAP)
-        i = j
+@lru_cache(maxsize=1024)
+def _positions(n: int) -> np.ndarray:
+    """rel_pos, index, from_end and log_lines of each line of an n-line page."""
+    idx = np.arange(n, dtype=np.float32)
+    out = np.empty((n, 4), dtype=np.float32)
+    out[:, 0] = idx / max(n - 1, 1)
+    out[:, 1] = np.minimum(idx, CAP)
+    out[:, 2] = np.minimum(n - 1 - idx, CAP)
+    out[:, 3] = np.log1p(n)
+    out.flags.writeable = False
     return out
 
 
-def _blocks(page: PageLines) -> tuple[np.ndarray, np.ndarray]:
-    """Lines of the blank-line-delimited block each line is in, and its place in that block."""
-    n = len(page.lines)
-    size = np.zeros(n, dtype=np.float32)
-    pos = np.zeros(n, dtype=np.float32)
+def _layout(words: list[float], blank_after: list[bool]) -> np.ndarray:
+    """Per line: lines to the nearest long line above and below (CAP if none), whether it
+    lies between two, the length of the run of short lines it is in (0 if not short), the
+    lines of its blank-line-delimited block and its place in that block."""
+    n = len(words)
+    above = [CAP] * n
+    below = [CAP] * n
+    last = -1
+    for i, w in enumerate(words):
+        if last >= 0:
+            above[i] = min(i - last, CAP)
+        if w >= LONG_LINE_WORDS:
+            last = i
+    last = -1
+    for i in range(n - 1, -1, -1):
+        if last >= 0:
+            below[i] = min(last - i, CAP)
+        if words[i] >= LONG_LINE_WORDS:
+            last = i
+    between = [a < CAP and b < CAP for a, b in zip(above, below, strict=True)]
+    runs = [0] * n
+    start = 0
+    for i in range(n + 1):
+        if i < n and words[i] <= SHORT_LINE_WORDS:
+            continue
+        if i > start:
+            runs[start:i] = [min(i - start, CAP)] * (i - start)
+        start = i + 1
+    size: list[int] = []
+    pos: list[int] = []
     start = 0
     for i in range(n):
-        if i == n - 1 or page.blank_after[i]:
-            size[start:i + 1] = min(i + 1 - start, CAP)
-            pos[start:i + 1] = np.arange(i + 1 - start)
+        if i == n - 1 or blank_after[i]:
+            length = i + 1 - start
+            size += [min(length, CAP)] * length
+            pos += [min(k, CAP) for k in range(length)]
             start = i + 1
-    return size, np.minimum(pos, CAP)
+    return np.array((above, below, between, runs, size, pos), dtype=np.float32).T
