@@ -186,9 +186,12 @@ def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray
     stop = rows[:, LINE_FEATURES.index("stopword_frac")]
     # one cumulative sum for every windowed column: words, sentences, weighted stopwords,
     # weights, long lines
-    stacked = np.column_stack(
-        (words, rows[:, LINE_FEATURES.index("ends_sentence")], stop * weights, weights, long)
-    )
+    stacked = np.empty((n, 5), dtype=np.float32)
+    stacked[:, 0] = words
+    stacked[:, 1] = rows[:, LINE_FEATURES.index("ends_sentence")]
+    stacked[:, 2] = stop * weights
+    stacked[:, 3] = weights
+    stacked[:, 4] = long
     csum = np.zeros((n + 1, 5), dtype=np.float64)
     np.cumsum(stacked, axis=0, out=csum[1:])
     win = dict(zip((2, 3, 5, 10), _windows(csum, n, (2, 3, 5, 10)), strict=True))
@@ -230,7 +233,11 @@ def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
         return rows
     words = first[:, 0]
     weights = np.maximum(words, 1.0)
-    stacked = np.column_stack((p, np.ones(n), p * weights, weights))
+    stacked = np.empty((n, 4), dtype=np.float64)
+    stacked[:, 0] = p
+    stacked[:, 1] = 1.0
+    stacked[:, 2] = p * weights
+    stacked[:, 3] = weights
     csum = np.zeros((n + 1, 4), dtype=np.float64)
     np.cumsum(stacked, axis=0, out=csum[1:])
     w3, w5, w8 = _windows(csum, n, (3, 5, 8))
