@@ -12,7 +12,7 @@ is `textwash.boilerplate`'s job. No training framework is needed at runtime.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from io import BytesIO
@@ -68,16 +68,25 @@ class Forest:
     value: np.ndarray  # float64, per node (leaf output, 0 for inner nodes)
     roots: np.ndarray  # intp, per tree
     depth: int
+    # the roots' feature, threshold and left child: the first step for all lines at once
+    root_feature: np.ndarray = field(init=False, repr=False, compare=False)
+    root_threshold: np.ndarray = field(init=False, repr=False, compare=False)
+    root_child: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root_feature", self.feature[self.roots])
+        object.__setattr__(self, "root_threshold", self.threshold[self.roots])
+        object.__setattr__(self, "root_child", self.child[self.roots])
 
     def raw_score(self, x: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values for each row of float32 features `x`."""
         n, width = x.shape
-        flat = x.astype(np.float32).ravel()
+        x = x.astype(np.float32, copy=False)
+        flat = x.ravel()
         offsets = np.arange(0, n * width, width, dtype=np.intp)[:, None]
-        node = np.empty((n, len(self.roots)), dtype=np.intp)
-        node[:] = self.roots
+        node = self.root_child + (x[:, self.root_feature] > self.root_threshold)
         feature, threshold, child = self.feature, self.threshold, self.child
-        for _ in range(self.depth):
+        for _ in range(self.depth - 1):
             at = feature.take(node)
             at += offsets
             go = flat.take(at) > threshold.take(node)
