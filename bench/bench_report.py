@@ -23,6 +23,7 @@ from bench.common import REPO, Row, missing_row, shared_path
 from textwash.config import Config
 from textwash.inputs import discover
 from textwash.pipeline import CleanContext
+from textwash.provenance import cleaning_settings_digest
 from textwash.report import write_run_report
 from textwash.runner import (
     clean_batch,
@@ -49,7 +50,8 @@ def timed_run(input_dir: Path, output_dir: Path) -> tuple[dict[str, Any], float,
     with run_lock(output_dir):
         started = time.perf_counter()
         run = open_run(input_dir, output_dir)
-        plan = plan_work(discover(input_dir), run.known, full=False)
+        plan = plan_work(discover(input_dir), run.known, full=False,
+                         settings=cleaning_settings_digest(settings))
         entries = settle_plan(run, plan)
         batches = plan_batches(plan.to_clean, 500, settings.batch_max_bytes)
         keys = record_template_fingerprints(

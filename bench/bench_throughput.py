@@ -256,6 +256,7 @@ def run_library(input_dir: Path, output_dir: Path, timers: StageTimers | None = 
     from textwash.config import Config
     from textwash.inputs import discover
     from textwash.pipeline import CleanContext
+    from textwash.provenance import cleaning_settings_digest
     from textwash.report import write_run_report
     from textwash.runner import (
         clean_batch,
@@ -279,7 +280,8 @@ def run_library(input_dir: Path, output_dir: Path, timers: StageTimers | None = 
     with run_lock(output_dir):
         with _phase(phases, "plan"):
             run = open_run(input_dir, output_dir)
-            plan = plan_work(discover(run.input_dir), run.known, full=True)
+            plan = plan_work(discover(run.input_dir), run.known, full=True,
+                             settings=cleaning_settings_digest(settings))
             entries = settle_plan(run, plan)
             batches = plan_parallel_batches(plan.to_clean, 1, max_files=None,
                                             max_bytes=settings.batch_max_bytes)

@@ -34,6 +34,7 @@ from textwash.config import Config
 from textwash.inputs import InputFile, discover
 from textwash.pipeline import CleanContext
 from textwash.progress import RunProgress, terminal_bar_wanted
+from textwash.provenance import cleaning_settings_digest
 from textwash.report import write_run_report
 from textwash.runner import (
     BatchResult,
@@ -90,10 +91,15 @@ def clean_corpus(
         logger.info("run %s: %s → %s", run.run_id, input_dir, output_dir)
 
         inputs = discover(run.input_dir)
-        plan = plan_work(inputs, run.known, full=full)
+        plan = plan_work(inputs, run.known, full=full,
+                         settings=cleaning_settings_digest(settings))
         entries: list[ManifestEntry] = settle_plan(run, plan)
         logger.info("%d inputs: %d to clean, %d unchanged, %d not readable as documents",
                     len(inputs), len(plan.to_clean), len(plan.unchanged), len(plan.not_read))
+        if plan.outdated:
+            logger.info("%d unchanged inputs are cleaned again: the cleaning settings "
+                        "(version, config, data files) changed since they were cleaned",
+                        plan.outdated)
 
         parallel = dask_worker_count(runner) if dask_address else workers
         batches = plan_parallel_batches(

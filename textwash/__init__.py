@@ -4,7 +4,7 @@ The public API is re-exported here; each stage lives in its own module
 (`decode`, `repair`, `html`, `boilerplate`, `language`, `normalize`, `records`).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from textwash.language import detect_language, detect_languages  # noqa: E402
 from textwash.pipeline import clean_document  # noqa: E402

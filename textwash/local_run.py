@@ -16,6 +16,7 @@ from typing import Any
 from textwash.config import Config
 from textwash.inputs import discover
 from textwash.pipeline import CleanContext
+from textwash.provenance import cleaning_settings_digest
 from textwash.report import write_run_report
 from textwash.runner import (
     clean_batch,
@@ -52,7 +53,8 @@ def run_in_process(
     settings = config or Config()
     with run_lock(output_dir):
         run = open_run(input_dir, output_dir)
-        plan = plan_work(discover(run.input_dir), run.known, full=full)
+        plan = plan_work(discover(run.input_dir), run.known, full=full,
+                         settings=cleaning_settings_digest(settings))
         entries = settle_plan(run, plan)
         batches = plan_batches(plan.to_clean, max_files, settings.batch_max_bytes)
         prints = (

@@ -35,6 +35,7 @@ from textwash.decoded_cache import (
 from textwash.failpoints import failpoint
 from textwash.inputs import InputFile
 from textwash.pipeline import CleanContext, FileOutcome, clean_file, template_fingerprints
+from textwash.provenance import cleaning_settings_digest
 from textwash.state import InputState, StateDB
 from textwash.stats import RunStats
 
@@ -112,13 +113,18 @@ class WorkPlan:
     unchanged: list[InputFile]
     not_read: list[InputFile]
     gone: list[str]
+    # Unchanged inputs cleaned again because the cleaning settings changed since.
+    outdated: int = 0
 
 
-def plan_work(inputs: list[InputFile], known: dict[str, InputState], *, full: bool) -> WorkPlan:
+def plan_work(
+    inputs: list[InputFile], known: dict[str, InputState], *, full: bool, settings: str
+) -> WorkPlan:
     """Split discovered inputs into what to clean, what is unchanged, what is never read.
 
     An input is unchanged when its size and modification time match the last run that
-    committed it; `--full` cleans everything again.
+    committed it and that run cleaned with the same `settings`
+    (`textwash.provenance.cleaning_settings_digest`); `--full` cleans everything again.
     """
     plan = WorkPlan([], [], [], [])
     present = set()
@@ -128,15 +134,17 @@ def plan_work(inputs: list[InputFile], known: dict[str, InputState], *, full: bo
             plan.not_read.append(item)
             continue
         previous = known.get(item.path)
-        if (
-            not full
-            and previous is not None
+        same_file = (
+            previous is not None
             and previous.size == item.size
             and previous.mtime_ns == item.mtime_ns
-        ):
+        )
+        if same_file and not full and previous.settings == settings:
             plan.unchanged.append(item)
         else:
             plan.to_clean.append(item)
+            if same_file and not full:
+                plan.outdated += 1
     plan.gone = sorted(path for path in known if path not in present)
     return plan
 
@@ -185,6 +193,7 @@ class BatchResult:
     entries: list[ManifestEntry]
     stats: RunStats
     staged: dict[str, str]  # input path -> staged file path
+    settings: str  # cleaning_settings_digest of the config the batch was cleaned with
 
 
 def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) -> BatchResult:
@@ -220,7 +229,7 @@ def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) ->
         decoded.close()
         cache_path.unlink(missing_ok=True)
     flush_to_disk(staging_dir, [Path(path) for path in staged.values()])
-    return BatchResult(entries, stats, staged)
+    return BatchResult(entries, stats, staged, cleaning_settings_digest(ctx.config))
 
 
 def _entry_for(outcome: FileOutcome) -> ManifestEntry:
@@ -321,7 +330,7 @@ def commit_batch(
             InputState(
                 path=entry.path, size=item.size, mtime_ns=item.mtime_ns, sha256=entry.sha256,
                 status=entry.status, reason=entry.reason, output=entry.output,
-                documents=entry.documents, run_id=run_id,
+                documents=entry.documents, run_id=run_id, settings=result.settings,
             )
         )
     state.record_inputs(states)

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS inputs (
     reason TEXT,
     output TEXT,
     documents INTEGER NOT NULL DEFAULT 0,
-    run_id TEXT NOT NULL
+    run_id TEXT NOT NULL,
+    settings TEXT
 );
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
@@ -63,6 +64,8 @@ class InputState:
     output: str | None
     documents: int
     run_id: str
+    # `textwash.provenance.cleaning_settings_digest` of the run that cleaned the input.
+    settings: str | None = None
 
 
 def file_sha256(path: Path) -> str:
@@ -83,6 +86,14 @@ class StateDB:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(_SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """State written by an older textwash lacks `inputs.settings`: add it (NULL,
+        so each of those inputs is cleaned once more under the current settings)."""
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(inputs)")}
+        if "settings" not in columns:
+            self.conn.execute("ALTER TABLE inputs ADD COLUMN settings TEXT")
 
     def close(self) -> None:
         self.conn.close()
@@ -99,18 +110,19 @@ class StateDB:
 
     def inputs(self) -> dict[str, InputState]:
         rows = self.conn.execute(
-            "SELECT path, size, mtime_ns, sha256, status, reason, output, documents, run_id"
-            " FROM inputs"
+            "SELECT path, size, mtime_ns, sha256, status, reason, output, documents, run_id,"
+            " settings FROM inputs"
         )
         return {row[0]: InputState(*row) for row in rows}
 
     def record_inputs(self, states: Iterable[InputState]) -> None:
         with self.transaction() as conn:
             conn.executemany(
-                "INSERT OR REPLACE INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO inputs (path, size, mtime_ns, sha256, status, reason,"
+                " output, documents, run_id, settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (s.path, s.size, s.mtime_ns, s.sha256, s.status, s.reason, s.output,
-                     s.documents, s.run_id)
+                     s.documents, s.run_id, s.settings)
                     for s in states
                 ],
             )
