@@ -200,10 +200,7 @@ def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray
     out[:, 5] = csum[:-1, 0] / total
     out[:, 6] = (total - csum[1:, 0]) / total
     padded = np.concatenate(([0.0, 0.0], words, [0.0, 0.0]))
-    out[:, 7] = padded[1:-3]
-    out[:, 8] = padded[3:-1]
-    out[:, 9] = padded[0:-4]
-    out[:, 10] = padded[4:]
+    out[:, 7:11] = padded[_shifted(n, (1, 3, 0, 4))]  # prev, next, prev2, next2
     out[:, 11] = win[3][:, 0] - words
     out[:, 12] = win[10][:, 0] - words
     out[:, 13:19] = _layout(words.tolist(), page.blank_after)
@@ -242,11 +239,7 @@ def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
     np.cumsum(stacked, axis=0, out=csum[1:])
     w3, w5, w8 = _windows(csum, n, (3, 5, 8))
     padded = np.concatenate(([0.5, 0.5], p, [0.5, 0.5]))
-    out[:, 0] = p
-    out[:, 1] = padded[1:-3]
-    out[:, 2] = padded[3:-1]
-    out[:, 3] = padded[0:-4]
-    out[:, 4] = padded[4:]
+    out[:, 0:5] = padded[_shifted(n, (2, 1, 3, 0, 4))]  # p, prev, next, prev2, next2
     out[:, 5] = (w3[:, 0] - p) / np.maximum(w3[:, 1] - 1, 1)
     out[:, 6] = (w8[:, 0] - p) / np.maximum(w8[:, 1] - 1, 1)
     out[:, 7] = w5[:, 2] / w5[:, 3]
@@ -257,9 +250,16 @@ def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
     out[:, 10] = _value_of_nearest(long, scores, above=True)
     out[:, 11] = _value_of_nearest(long, scores, above=False)
     low = np.concatenate((np.zeros(3), p, np.zeros(3)))
-    out[:, 12] = np.maximum(np.maximum(low[0:n], low[1:n + 1]), low[2:n + 2])
-    out[:, 13] = np.maximum(np.maximum(low[4:n + 4], low[5:n + 5]), low[6:n + 6])
+    out[:, 12:14] = low[_shifted(n, (0, 1, 2, 4, 5, 6)).reshape(n, 2, 3)].max(axis=2)
     return rows
+
+
+@lru_cache(maxsize=4096)
+def _shifted(n: int, shifts: tuple[int, ...]) -> np.ndarray:
+    """Indices k + shift for each line k and shift, one row per line (for padded arrays)."""
+    index = np.arange(n)[:, None] + np.array(shifts)
+    index.flags.writeable = False
+    return index
 
 
 @lru_cache(maxsize=4096)
