@@ -84,11 +84,11 @@ class PageLines:
     @classmethod
     def from_text(cls, text: str) -> tuple[PageLines, list[int]]:
         """The page of `text` and, for each of its lines, the index in `text.split("\\n")`."""
-        raw = text.split("\n")
-        index = [i for i, line in enumerate(raw) if line.strip()]
-        lines = [raw[i].strip() for i in index]
-        before = [i == 0 or not raw[i - 1].strip() for i in index]
-        after = [i == len(raw) - 1 or not raw[i + 1].strip() for i in index]
+        stripped = [line.strip() for line in text.split("\n")]
+        index = [i for i, line in enumerate(stripped) if line]
+        lines = [stripped[i] for i in index]
+        before = [i == 0 or not stripped[i - 1] for i in index]
+        after = [i == len(stripped) - 1 or not stripped[i + 1] for i in index]
         return cls(lines, before, after, [fold(line) for line in lines]), index
 
 
