@@ -62,9 +62,9 @@ PAGE_WEIGHT = 250.0
 CORPUS_DF = FEATURE_NAMES.index("corpus_df")
 PARAMS = {
     "objective": "binary",
-    "learning_rate": 0.1,
-    "num_leaves": 24,
-    "max_depth": 6,
+    "learning_rate": 0.15,
+    "num_leaves": 15,
+    "max_depth": 4,
     "min_data_in_leaf": 40,
     "feature_fraction": 0.8,
     "bagging_fraction": 0.5,
@@ -77,7 +77,10 @@ PARAMS = {
     "num_threads": 1,
     "verbose": -1,
 }
-ROUNDS = 120
+#: 90 trees of depth 4 per pass: grouped 5-fold CV 0.8228, as good as the former 120 of
+#: depth 6 (0.8229) and about 13% less work per document (60 of depth 4: 0.8212; 60 of
+#: depth 6: 0.8221; 60 of depth 5: 0.8221).
+ROUNDS = 90
 _WORD = re.compile(r"\w+")
 
 
