@@ -429,7 +429,7 @@ def write_run_report(
     from textwash.report_corpus import update_corpus_view
     from textwash.report_html import render_html
 
-    previous_id = previous_finished_run(run.state, run.run_id)
+    previous_id = run.state.previous_run(run.run_id)
     previous = load_stats(run.output_dir / RUNS_DIR / previous_id) if previous_id else None
     write_manifest(run.run_dir, entries)
     report = build_report(
@@ -496,21 +496,6 @@ def load_report(output_dir: Path, run_id: str) -> RunReport | None:
         or {"textwash": str(data.get("params", {}).get("version", "not recorded"))},
         unchanged_failed=data.get("unchanged_failed"),
     )
-
-
-def previous_finished_run(state: StateDB, run_id: str) -> str | None:
-    """The last run that finished among those started before `run_id`.
-
-    Runs are ordered by when they were registered, not by id: two runs started within
-    the same second have ids that sort by their random suffix.
-    """
-    row = state.conn.execute(
-        "SELECT run_id FROM runs WHERE status = 'finished'"
-        " AND rowid < (SELECT rowid FROM runs WHERE run_id = ?)"
-        " ORDER BY rowid DESC LIMIT 1",
-        (run_id,),
-    ).fetchone()
-    return row[0] if row else None
 
 
 def latest_run_id(output_dir: Path) -> str | None:
