@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
@@ -20,27 +19,18 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # when run as a script from anywhere
     sys.path.insert(0, str(REPO))
 
-from textwash.config import Config  # noqa: E402
 from textwash.local_run import run_in_process  # noqa: E402
 from textwash.runner import RUNS_DIR, STAGING_DIR  # noqa: E402
 from textwash.state import STATE_FILE  # noqa: E402
 
 
-def run_corpus(
-    input_dir: Path,
-    output_dir: Path,
-    *,
-    max_files: int = 500,
-    config: Config | None = None,
-    executor: Executor | None = None,
-    full: bool = False,
-) -> dict[str, Any]:
-    """One incremental run of `input_dir` into `output_dir`.
+def run_corpus(input_dir: Path, output_dir: Path, **options: Any) -> dict[str, Any]:
+    """One run of `input_dir` into `output_dir`: `textwash.local_run.run_in_process` with
+    its keyword `options` (`max_files`, `config`, `executor`, `full`).
 
     Returns the report summary and `staged_writes`, the number of outputs it staged.
     """
-    result = run_in_process(input_dir, output_dir, max_files=max_files, config=config,
-                            executor=executor, full=full)
+    result = run_in_process(input_dir, output_dir, **options)
     return {"report": result.report, "staged_writes": result.staged_writes}
 
 
