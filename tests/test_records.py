@@ -34,9 +34,16 @@ def test_serialized_record_is_one_sorted_utf8_line():
 
 def test_every_key_is_present_even_when_empty(schema):
     record = textwash.clean_document(b"", filename="empty.txt")
-    assert set(record) == set(schema["required"])
+    assert set(record) == set(schema["properties"])
     assert record["title"] is None and record["language"] == "und"
     jsonschema.validate(record, schema)
+
+
+def test_records_written_by_0_1_0_without_html_fallback_still_validate(schema):
+    record = textwash.clean_document(b"Ein Satz.", filename="old.txt")
+    del record["html_fallback"]
+    jsonschema.validate(record, schema)
+    assert set(schema["required"]) == set(schema["properties"]) - {"html_fallback"}
 
 
 def test_document_ids_are_stable_and_differ_by_path_and_index():
