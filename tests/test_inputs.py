@@ -82,6 +82,25 @@ def test_binary_content_is_detected_but_utf16_is_not_binary():
     assert not looks_binary("plain text".encode("utf-16"))
 
 
+def test_text_is_binary_only_when_over_a_tenth_of_it_is_control_bytes():
+    text = b"a" * 900
+    assert not looks_binary(text + b"\x01" * 99)
+    assert looks_binary(text + b"\x01\x02\x1f" * 34)
+    # Whitespace controls and ESC (terminal colours) are text.
+    assert not looks_binary(text + b"\t\n\r\x0b\x0c\x1b" * 100)
+
+
+def test_discover_gives_nested_files_their_path_from_the_root(tmp_path: Path):
+    (tmp_path / "x" / "y").mkdir(parents=True)
+    (tmp_path / "x" / "y" / "deep.txt").write_text("deep")
+    os.symlink(tmp_path / "x" / "y" / "deep.txt", tmp_path / "x" / "alias.txt")
+    found = {f.path: f for f in discover(tmp_path / "x" / ".." / "x")}
+    assert sorted(found) == ["alias.txt", "y/deep.txt"]
+    assert found["y/deep.txt"].abs_path == tmp_path / "x" / "y" / "deep.txt"
+    assert found["alias.txt"].abs_path == found["y/deep.txt"].abs_path
+    assert found["alias.txt"].size == 4 and found["alias.txt"].skip_reason is None
+
+
 def _jsonl_item(tmp_path: Path, lines: list[str]):
     path = tmp_path / "d.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")

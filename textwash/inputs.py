@@ -191,8 +191,11 @@ def discover(root: Path) -> list[InputFile]:
         for name in sorted(dirnames):
             if (base / name).is_symlink():
                 found.append(_skipped(root, base / name, "symlink-directory-not-followed"))
+        # Names are joined to the folder's relative path once computed (not one relpath each).
+        folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if folder == "." else folder + "/"
         for name in sorted(filenames):
-            found.append(_classify_file(root, base / name))
+            found.append(_classify_file(root, base / name, prefix + name))
     found.sort(key=lambda f: f.path)
     return found
 
@@ -202,21 +205,25 @@ def _skipped(root: Path, path: Path, reason: str) -> InputFile:
     return InputFile(shown, path, 0, 0, None, False, reason, output_name_for(shown))
 
 
-def _classify_file(root: Path, path: Path) -> InputFile:
-    relative = os.path.relpath(path, root).replace(os.sep, "/")
+def _classify_file(root: Path, path: Path, relative: str) -> InputFile:
+    """`relative`: `path` relative to `root`, with `/` separators."""
     shown = display_path(relative)
     opened = path
-    if path.is_symlink():
+    try:
+        info = os.lstat(path)  # one call: whether it is a symlink, and the file's own status
+    except OSError:
+        return _skipped(root, path, "vanished")
+    if stat.S_ISLNK(info.st_mode):
         try:
             opened = path.resolve(strict=True)
         except (OSError, RuntimeError):
             return _skipped(root, path, "broken-symlink")
         if not opened.is_relative_to(root):
             return _skipped(root, path, "symlink-outside-input")
-    try:
-        info = opened.stat(follow_symlinks=False)
-    except OSError:
-        return _skipped(root, path, "vanished")
+        try:
+            info = opened.stat(follow_symlinks=False)
+        except OSError:
+            return _skipped(root, path, "vanished")
     if not stat.S_ISREG(info.st_mode):
         return _skipped(root, path, "not-a-regular-file")
     fmt, compressed = classify(path.name)
@@ -505,7 +512,7 @@ def looks_binary(data: bytes) -> bool:
     if not sample:
         return False
     if b"\x00" not in sample:
-        controls = sum(sample.count(code) for code in _BINARY_CONTROLS)
+        controls = len(sample) - len(sample.translate(None, _BINARY_CONTROLS))
         return controls > 0.1 * len(sample)
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
