@@ -407,13 +407,30 @@ def template_fingerprints(
     yield from found
 
 
+# More than TEMPLATE_CANDIDATE_MAX_WORDS runs of word characters (possessive: a run is
+# never split): such a line has more words than that by `word_count` too, whatever its CJK.
+_OVER_CANDIDATE_WORDS = re.compile(rf"(?:\W*+\w++){{{TEMPLATE_CANDIDATE_MAX_WORDS + 1}}}")
+
+
+def is_template_candidate(line: str) -> bool:
+    """A non-blank line of at most TEMPLATE_CANDIDATE_MAX_WORDS words (`word_count`).
+
+    `word_count` never exceeds a line's length in characters, so short lines are not
+    counted, and long prose is refused as soon as its words run over the limit.
+    """
+    if not line or line.isspace():
+        return False
+    if len(line) <= TEMPLATE_CANDIDATE_MAX_WORDS:
+        return True
+    if _OVER_CANDIDATE_WORDS.match(line):
+        return False
+    return word_count(line) <= TEMPLATE_CANDIDATE_MAX_WORDS
+
+
 def _fingerprint(text: str, raw: RawRecord, path: str) -> tuple[str, str, list[str]]:
     doc_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    # Repeated lines (blank ones, template lines) are judged and hashed once.
     keys = sorted(
-        {
-            line_key(line)
-            for line in text.split("\n")
-            if line.strip() and word_count(line) <= TEMPLATE_CANDIDATE_MAX_WORDS
-        }
+        {line_key(line) for line in set(text.split("\n")) if is_template_candidate(line)}
     )
     return site_of(raw.url, path), doc_hash, keys
