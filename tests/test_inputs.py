@@ -15,6 +15,7 @@ from textwash.inputs import (
     classify,
     discover,
     gunzip_bounded,
+    iter_records,
     looks_binary,
     output_name_for,
     read_bytes,
@@ -99,6 +100,22 @@ def test_discover_gives_nested_files_their_path_from_the_root(tmp_path: Path):
     assert found["y/deep.txt"].abs_path == tmp_path / "x" / "y" / "deep.txt"
     assert found["alias.txt"].abs_path == found["y/deep.txt"].abs_path
     assert found["alias.txt"].size == 4 and found["alias.txt"].skip_reason is None
+
+
+def test_documents_are_read_whole_up_to_the_limit_whatever_their_listed_size(
+    tmp_path: Path,
+):
+    text = "".join(f"line {n} of a long and repetitive document\n" for n in range(20_000))
+    (tmp_path / "plain.txt").write_text(text)
+    (tmp_path / "packed.txt.gz").write_bytes(gzip.compress(text.encode()))  # ~20x smaller
+    limits = Limits(max_document_bytes=len(text))
+    for item in discover(tmp_path):
+        [record] = list(iter_records(item, limits))
+        assert record.data == text.encode()
+    for item in discover(tmp_path):
+        with pytest.raises(InputError) as info:
+            list(iter_records(item, Limits(max_document_bytes=len(text) - 1)))
+        assert info.value.reason == "document-too-large"
 
 
 def _jsonl_item(tmp_path: Path, lines: list[str]):

@@ -406,7 +406,10 @@ class _BoundedStream(io.RawIOBase):
 
 def _content_stream(raw: _CheckedFile, compressed: bool, limits: Limits) -> io.BufferedReader:
     if not compressed:
-        return io.BufferedReader(raw, _READ_CHUNK)
+        # A buffer the file's size (at least the sniffed head, at most a chunk): a 1 MiB
+        # buffer per small file costs more than reading it.
+        size = max(SNIFF_BYTES, min(_READ_CHUNK, raw.item.size + 1))
+        return io.BufferedReader(raw, size)
     raw.refuse_gzip_bomb(limits.max_decompressed_bytes)
     inflated = gzip.GzipFile(fileobj=raw, mode="rb")
     return io.BufferedReader(_BoundedStream(inflated, limits.max_decompressed_bytes),
@@ -464,7 +467,7 @@ def _stream_records(
         return
     if looks_binary(head):
         raise InputError("binary-content", "file holds binary data, not text", status="skipped")
-    data = stream.read(limits.max_document_bytes + 1)
+    data = _read_up_to(stream, limits.max_document_bytes + 1, item.size + 1)
     if len(data) > limits.max_document_bytes:
         raise InputError(
             "document-too-large",
@@ -475,6 +478,23 @@ def _stream_records(
         raise InputError("empty-file", "file holds no content", status="skipped")
     kind: DocumentKind = "html" if item.format == "html" else "text"
     yield RawRecord(source_path=item.path, index=0, kind=kind, data=data)
+
+
+def _read_up_to(stream: io.BufferedReader, limit: int, expected: int) -> bytes:
+    """`stream.read(limit)`, without first reserving `limit` bytes (`read(n)` allocates
+    n bytes before reading): `expected` bytes are asked for first, then twice as many
+    as read so far until the stream ends or `limit` is reached."""
+    pieces: list[bytes] = []
+    total = 0
+    want = min(limit, max(expected, 1))
+    while want:
+        piece = stream.read(want)
+        pieces.append(piece)
+        total += len(piece)
+        if len(piece) < want:
+            break
+        want = min(limit - total, total)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 def read_bytes(item: InputFile, limits: Limits) -> bytes:
