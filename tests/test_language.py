@@ -216,7 +216,7 @@ def test_one_script_fast_path_labels_like_the_block_by_block_path(monkeypatch) -
     tuning = samples.sentences("tuning")
     texts = [s.text for s in samples.documents(tuning) + samples.mixed_documents(tuning)]
     fast = [identify(text) for text in texts]
-    monkeypatch.setattr(detector(), "_label_one_script", lambda groups: None)
+    monkeypatch.setattr(detector(), "_label_one_script", lambda lines: None)
     slow = [identify(text) for text in texts]
     assert [(r.language, r.languages) for r in fast] == [(r.language, r.languages) for r in slow]
 

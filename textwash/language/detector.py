@@ -85,6 +85,13 @@ class Evidence:
 # (primary script or -1, its letters, score row or 0, letters of other scripts)
 _Entry = tuple[int, int, int, tuple[tuple[int, int], ...]]
 _EMPTY: _Entry = (-1, 0, 0, ())
+# A token's columns in `Detector._facts`: its script bit (below), its letters in a script
+# (0 when its primary script is unknown) and its score row. A text is one gather of these.
+_SCRIPT_BITS, _LETTERS, _ROW = 0, 1, 2
+# Script bits: bit 0 for no script, bit s + 1 for script s, this bit for letters of two scripts.
+_MIXED_BIT = 1 << 62
+# A text's lines: the token ids of all of them in order, where each line ends, its characters.
+_Lines = tuple[list[int], list[int], list[int]]
 
 
 class _CharScripts(dict[str, int]):
@@ -108,7 +115,6 @@ class Detector:
         self.profiles = load_profiles(self.settings.alpha)
         lexicon = load_lexicon(self.profiles.languages, self.settings.lexicon_floor_log10)
         self.scores = WordScores(self.profiles, lexicon)
-        self._entries: dict[str, _Entry] = {}
         self._columns = [
             self.profiles.columns(script.candidates) if script.candidates else None
             for script in self.table.scripts
@@ -125,25 +131,44 @@ class Detector:
         self._kana = self.table.index["kana"]
         self._han = self.table.index["han"]
         self._char_scripts = _CharScripts(self.table)
+        # Token id per token text met; per id its entry and its row of `_facts`.
+        self._ids: dict[str, int] = {}
+        self._entry_list: list[_Entry] = []
+        self._facts = np.zeros((1024, 3), dtype=np.int64)
 
     def begin(self) -> None:
         """Call before each text: bounds the caches without invalidating a text's rows."""
         limit = self.settings.max_cached_tokens
-        if len(self._entries) >= limit or self.scores.rows_used >= limit:
-            self._entries.clear()
+        if len(self._entry_list) >= limit or self.scores.rows_used >= limit:
+            self._ids.clear()
+            self._entry_list.clear()
             self.scores.clear()
 
     # -- tokens --------------------------------------------------------------------------
 
+    def _token_id(self, token: str) -> int:
+        """The id of a token; a new one, its entry and facts stored, for a token not met yet."""
+        token_id = self._ids.get(token)
+        if token_id is not None:
+            return token_id
+        entry = self._entry(token)
+        token_id = len(self._entry_list)
+        self._entry_list.append(entry)
+        if token_id == len(self._facts):
+            grown = np.zeros((2 * len(self._facts), 3), dtype=np.int64)
+            grown[:token_id] = self._facts
+            self._facts = grown
+        primary, count, row, others = entry
+        bits = _MIXED_BIT if others else 1 << (primary + 1)
+        self._facts[token_id] = (bits, count if primary >= 0 else 0, row)
+        if len(token) <= MAX_CACHED_TOKEN_CHARS:
+            self._ids[token] = token_id
+        return token_id
+
     def _entry(self, token: str) -> _Entry:
-        """Script letters and score row of one whitespace-delimited token (cached)."""
-        entry = self._entries.get(token)
-        if entry is not None:
-            return entry
+        """Script letters and score row of one whitespace-delimited token."""
         words = self.table.word_pattern.findall(token)
         if not words:
-            if len(token) <= MAX_CACHED_TOKEN_CHARS:
-                self._entries[token] = _EMPTY
             return _EMPTY
         counts = Counter(map(self._char_scripts.__getitem__, "".join(words)))
         primary = max(counts, key=lambda script: (counts[script], -script))
@@ -157,10 +182,7 @@ class Detector:
                 ]
             )
         others = tuple((script, n) for script, n in counts.items() if script != primary)
-        entry = (primary, counts[primary], row, others)
-        if len(token) <= MAX_CACHED_TOKEN_CHARS:
-            self._entries[token] = entry
-        return entry
+        return (primary, counts[primary], row, others)
 
     def evidence(self, entries: list[_Entry], chars: int) -> Evidence:
         if not entries:
@@ -191,13 +213,13 @@ class Detector:
 
     def label(self, text: str) -> tuple[Decision, list[tuple[str, int]]]:
         """The text's language and each paragraph block's (language, characters)."""
-        groups = self._groups(text)
-        if not groups:
+        lines = self._lines(text)
+        if not lines[0]:
             return Decision(UNDETERMINED, math.nan, 0), []
-        fast = self._label_one_script(groups)
+        fast = self._label_one_script(lines)
         if fast is not None:
             return fast
-        blocks = [self.evidence(entries, chars) for _, entries, chars in groups]
+        blocks = [self.evidence(entries, chars) for _, entries, chars in self._groups(lines)]
         whole = Evidence()
         for block in blocks:
             whole.add(block)
@@ -209,40 +231,93 @@ class Detector:
         favoured = overall.language
         return overall, [(self.decide(block, favoured).language, block.chars) for block in blocks]
 
-    def _label_one_script(
-        self, groups: list[tuple[int, list[_Entry], int]]
-    ) -> tuple[Decision, list[tuple[str, int]]] | None:
+    def _lines(self, text: str) -> _Lines:
+        """The token ids of the text's non-blank lines, where each line ends, its characters."""
+        get = self._ids.get
+        ids: list[int] = []
+        ends: list[int] = []
+        line_chars: list[int] = []
+        for line in text.split("\n"):
+            tokens = line.split()
+            if not tokens:
+                continue
+            found = list(map(get, tokens))
+            if None in found:  # tokens not met yet (token ids are never None)
+                found = [self._token_id(token) if token_id is None else token_id
+                         for token_id, token in zip(found, tokens, strict=True)]
+            ids += found
+            ends.append(len(ids))
+            line_chars.append(len("".join(tokens)) + len(tokens) - 1)
+        return ids, ends, line_chars
+
+    def _label_one_script(self, lines: _Lines) -> tuple[Decision, list[tuple[str, int]]] | None:
         """`label` for text in one n-gram-scored script, all blocks scored in one pass.
 
         Gives what the block-by-block path gives; None when the text is not that simple.
+        In one script, a line's script is that script if any of its tokens has letters in
+        it (else none), so lines group as `_groups` groups them without any script change.
         """
-        entries = [entry for _, block, _ in groups for entry in block]
-        primaries, counts, rows, others = zip(*entries, strict=True)
-        present = set(primaries)
-        present.discard(-1)
-        if len(present) != 1 or any(others):
+        ids, ends, line_chars = lines
+        facts = self._facts.take(np.array(ids, dtype=np.intp), axis=0)
+        bits = int(np.bitwise_or.reduce(facts[:, _SCRIPT_BITS]))
+        scripts = bits & ~1
+        if bits & _MIXED_BIT or not scripts or scripts & (scripts - 1):
             return None
-        (script,) = present
+        script = scripts.bit_length() - 2
         columns = self._columns[script]
         if columns is None:
             return None
-        known = np.fromiter(primaries, dtype=np.int64, count=len(primaries)) >= 0
-        letters = np.where(known, np.fromiter(counts, dtype=np.int64, count=len(counts)), 0)
-        offsets = np.cumsum([0] + [len(block) for _, block, _ in groups[:-1]])
-        block_letters = np.add.reduceat(letters, offsets)
-        row_array = np.fromiter(rows, dtype=np.intp, count=len(rows))
-        block_scored = np.add.reduceat(row_array != 0, offsets) > 0
-        sums = np.add.reduceat(self.scores.matrix.take(row_array, axis=0), offsets, axis=0)
-        sums = sums.astype(np.float64)
-        total = int(block_letters.sum())
-        if total < self.settings.min_letters or not block_scored.any():
+        rows = facts[:, _ROW]
+        starts = [0, *ends[:-1]]
+        line_letters = np.add.reduceat(facts[:, _LETTERS], starts).tolist()
+        line_scored = np.maximum.reduceat(rows, starts).tolist()  # rows are ≥ 0
+
+        minimum = self.settings.min_block_chars
+        offsets: list[int] = []
+        block_letters: list[int] = []
+        block_scored: list[bool] = []
+        block_chars: list[int] = []
+        block_in_script: list[bool] = []
+        start = chars = letters = 0
+        scored = in_script = pending = False
+        for end, line_length, line_letter_count, line_row in zip(
+            ends, line_chars, line_letters, line_scored, strict=True
+        ):
+            pending = True
+            chars += line_length
+            letters += line_letter_count
+            scored = scored or line_row > 0
+            in_script = in_script or line_letter_count > 0
+            if chars >= minimum:
+                offsets.append(start)
+                block_letters.append(letters)
+                block_scored.append(scored)
+                block_chars.append(chars)
+                block_in_script.append(in_script)
+                start, chars, letters = end, 0, 0
+                scored = in_script = pending = False
+        if pending:
+            if offsets and chars < minimum and (not in_script or block_in_script[-1]):
+                block_letters[-1] += letters
+                block_scored[-1] = block_scored[-1] or scored
+                block_chars[-1] += chars
+            else:
+                offsets.append(start)
+                block_letters.append(letters)
+                block_scored.append(scored)
+                block_chars.append(chars)
+
+        total = sum(block_letters)
+        if total < self.settings.min_letters or not any(block_scored):
             return Decision(UNDETERMINED, math.nan, total), []
+        sums = np.add.reduceat(self.scores.matrix.take(rows, axis=0), offsets, axis=0)
+        sums = sums.astype(np.float64)
         overall = self._score(script, sums.sum(axis=0), total, None)
-        chars = [chars for _, _, chars in groups]
-        if len(groups) == 1:
-            return overall, [(overall.language, chars[0])]
+        if len(offsets) == 1:
+            return overall, [(overall.language, block_chars[0])]
+        letters_per_block = np.array(block_letters, dtype=np.int64)
         weights = np.where(
-            block_letters < self.settings.short_letters,
+            letters_per_block < self.settings.short_letters,
             self.settings.short_lexicon_weight,
             self.settings.lexicon_weight,
         ) * float(self.table.scripts[script].lexicon)
@@ -251,21 +326,19 @@ class Detector:
         if favoured_at is not None:
             scores[:, favoured_at] += np.maximum(
                 self.settings.document_bonus,
-                self.settings.document_bonus_per_letter * block_letters,
+                self.settings.document_bonus_per_letter * letters_per_block,
             )
         codes = self._codes[script]
+        minimum_letters = self.settings.min_letters
         labels = [
-            codes[best] if scored and letters_in >= self.settings.min_letters else UNDETERMINED
+            codes[best] if scored and letters_in >= minimum_letters else UNDETERMINED
             for best, scored, letters_in in zip(
-                scores.argmax(axis=1).tolist(),
-                block_scored.tolist(),
-                block_letters.tolist(),
-                strict=True,
+                scores.argmax(axis=1).tolist(), block_scored, block_letters, strict=True
             )
         ]
-        return overall, list(zip(labels, chars, strict=True))
+        return overall, list(zip(labels, block_chars, strict=True))
 
-    def _groups(self, text: str) -> list[tuple[int, list[_Entry], int]]:
+    def _groups(self, lines: _Lines) -> list[tuple[int, list[_Entry], int]]:
         """Paragraphs (lines) as token entries; a short line joins its neighbours of one script.
 
         Lines shorter than `min_block_chars` are judged together with the lines around
@@ -273,19 +346,16 @@ class Detector:
         stays Korean however short it is (its share of the text then decides if it counts).
         """
         minimum = self.settings.min_block_chars
-        get = self._entries.get
+        entry_of = self._entry_list.__getitem__
+        ids, ends, line_chars = lines
         groups: list[tuple[int, list[_Entry], int]] = []
         pending: list[_Entry] = []
         pending_script = -1
         pending_chars = 0
-        for line in text.split("\n"):
-            tokens = line.split()
-            if not tokens:
-                continue
-            entries = list(map(get, tokens))
-            if None in entries:  # tokens not met yet (cached entries are never None)
-                entries = [entry or self._entry(token)
-                           for entry, token in zip(entries, tokens, strict=True)]
+        start = 0
+        for end, chars in zip(ends, line_chars, strict=True):
+            entries = list(map(entry_of, ids[start:end]))
+            start = end
             script = self._line_script(entries)
             if pending and script >= 0 and pending_script >= 0 and script != pending_script:
                 groups.append((pending_script, pending, pending_chars))
@@ -293,7 +363,7 @@ class Detector:
             if script >= 0:
                 pending_script = script
             pending.extend(entries)
-            pending_chars += sum(map(len, tokens)) + len(tokens) - 1
+            pending_chars += chars
             if pending_chars >= minimum:
                 groups.append((pending_script, pending, pending_chars))
                 pending, pending_script, pending_chars = [], -1, 0
@@ -306,7 +376,8 @@ class Detector:
         return groups
 
     def blocks(self, text: str) -> list[Evidence]:
-        return [self.evidence(entries, chars) for _, entries, chars in self._groups(text)]
+        groups = self._groups(self._lines(text))
+        return [self.evidence(entries, chars) for _, entries, chars in groups]
 
     def _line_script(self, entries: list[_Entry]) -> int:
         """The script with most (weighted) letters in a line; kana and Han count as one."""
