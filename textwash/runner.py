@@ -17,8 +17,8 @@ import itertools
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,6 +203,8 @@ def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) ->
     The staged files reach the disk together, with one flush for the whole batch.
     """
     staging_dir.mkdir(parents=True, exist_ok=True)
+    staging = str(staging_dir)
+    folders = {staging}  # folders known to exist: each is made once per batch
     entries: list[ManifestEntry] = []
     stats = RunStats()
     staged: dict[str, str] = {}
@@ -214,11 +216,13 @@ def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) ->
             outcome = clean_file(item, ctx, decoded=decoded)
             entry = _entry_for(outcome)
             if outcome.lines:
-                target = staging_dir / (item.output_name + OUTPUT_SUFFIX)
-                write_atomic(target, outcome.lines, durable=False)
+                name = item.output_name + OUTPUT_SUFFIX
+                target = os.path.join(staging, name)
+                _make_folder_once(os.path.dirname(target), folders)
+                _replace_atomically(target, b"".join(outcome.lines), durable=False)
                 failpoint("output-staged")
-                staged[item.path] = str(target)
-                entry.output = item.output_name + OUTPUT_SUFFIX
+                staged[item.path] = target
+                entry.output = name
             entries.append(entry)
             stats.add_input(entry.status, entry.reason)
             for failure in outcome.failures:
@@ -228,7 +232,7 @@ def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) ->
     finally:
         decoded.close()
         cache_path.unlink(missing_ok=True)
-    flush_to_disk(staging_dir, [Path(path) for path in staged.values()])
+    flush_to_disk(staging_dir, list(staged.values()))
     return BatchResult(entries, stats, staged, cleaning_settings_digest(ctx.config))
 
 
@@ -254,19 +258,41 @@ def write_atomic(target: Path, lines: Iterable[bytes], *, durable: bool = True) 
     `durable` flushes the file to disk before the rename; without it the caller flushes
     (`flush_to_disk`, once for many files).
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    target_path = os.fspath(target)
+    os.makedirs(os.path.dirname(target_path), exist_ok=True)
+    _replace_atomically(target_path, b"".join(lines), durable=durable)
+
+
+def _make_folder_once(folder: str, made: set[str]) -> None:
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+
+
+# What open(path, "wb") asks of the OS, without Python's buffered file object around it.
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _replace_atomically(target: str, data: bytes, *, durable: bool) -> None:
+    """`target` (its folder exists) gets `data` by a temporary file renamed over it."""
+    folder, name = os.path.split(target)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "wb") as handle:
-            handle.writelines(lines)
+        descriptor = os.open(temporary, _CREATE_FLAGS, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
             if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
+                os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
         failpoint("before-rename")
         os.replace(temporary, target)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
 
 
 def _load_syncfs() -> Callable[[int], int] | None:
@@ -279,7 +305,7 @@ def _load_syncfs() -> Callable[[int], int] | None:
 _syncfs = _load_syncfs()
 
 
-def flush_to_disk(directory: Path, files: list[Path]) -> None:
+def flush_to_disk(directory: Path, files: Sequence[str | Path]) -> None:
     """Make `files` (all under `directory`) durable with one call where the OS has one.
 
     Linux's syncfs flushes the file system holding `directory` once for a whole batch,
@@ -315,17 +341,19 @@ def commit_batch(
     always mirrors the current inputs.
     """
     by_path = {item.path: item for item in items}
+    output = str(output_dir)
+    folders = {output}
     states = []
     for entry in result.entries:
         item = by_path[entry.path]
-        final = output_dir / (item.output_name + OUTPUT_SUFFIX)
+        final = os.path.join(output, item.output_name + OUTPUT_SUFFIX)
         staged = result.staged.get(entry.path)
         if staged:
-            final.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder_once(os.path.dirname(final), folders)
             os.replace(staged, final)
             failpoint("output-committed")
-        elif final.exists():
-            final.unlink()
+        elif os.path.exists(final):
+            os.unlink(final)
         states.append(
             InputState(
                 path=entry.path, size=item.size, mtime_ns=item.mtime_ns, sha256=entry.sha256,
