@@ -114,18 +114,15 @@ class Detector:
         self.table: ScriptTable = script_table()
         self.profiles = load_profiles(self.settings.alpha)
         lexicon = load_lexicon(self.profiles.languages, self.settings.lexicon_floor_log10)
-        self.scores = WordScores(self.profiles, lexicon)
-        self._columns = [
-            self.profiles.columns(script.candidates) if script.candidates else None
+        # Per script with candidates, its own score rows over its candidates only.
+        self._scorers = [
+            WordScores(self.profiles, lexicon, self.profiles.columns(script.candidates))
+            if script.candidates else None
             for script in self.table.scripts
         ]
         self._codes = [
-            tuple(self.profiles.languages[c] for c in columns) if columns is not None else ()
-            for columns in self._columns
-        ]
-        self._lexicon_columns = [
-            columns + self.scores.width if columns is not None else None
-            for columns in self._columns
+            tuple(self.profiles.languages[c] for c in scorer.columns) if scorer else ()
+            for scorer in self._scorers
         ]
         self._positions = [{code: i for i, code in enumerate(codes)} for codes in self._codes]
         self._kana = self.table.index["kana"]
@@ -139,10 +136,12 @@ class Detector:
     def begin(self) -> None:
         """Call before each text: bounds the caches without invalidating a text's rows."""
         limit = self.settings.max_cached_tokens
-        if len(self._entry_list) >= limit or self.scores.rows_used >= limit:
+        scorers = [scorer for scorer in self._scorers if scorer is not None]
+        if len(self._entry_list) >= limit or any(s.rows_used >= limit for s in scorers):
             self._ids.clear()
             self._entry_list.clear()
-            self.scores.clear()
+            for scorer in scorers:
+                scorer.clear()
 
     # -- tokens --------------------------------------------------------------------------
 
@@ -173,8 +172,9 @@ class Detector:
         counts = Counter(map(self._char_scripts.__getitem__, "".join(words)))
         primary = max(counts, key=lambda script: (counts[script], -script))
         row = 0
-        if primary >= 0 and self._columns[primary] is not None:
-            row = self.scores.add(
+        scorer = self._scorers[primary] if primary >= 0 else None
+        if scorer is not None:
+            row = scorer.add(
                 [
                     word.lower() if len(word) > 1 and word.isupper() else word
                     for word in words
@@ -203,11 +203,11 @@ class Detector:
             for pairs in others:
                 for script, count in pairs:
                     letters[script] += count
-        matrix = self.scores.matrix
+        scorers = self._scorers
         scores = {
-            script: matrix.take(group, axis=0).sum(axis=0).astype(np.float64)
+            script: scorer.matrix.take(group, axis=0).sum(axis=0).astype(np.float64)
             for script, group in groups.items()
-            if script >= 0 and self._columns[script] is not None
+            if script >= 0 and (scorer := scorers[script]) is not None
         }
         return Evidence(letters, scores, chars)
 
@@ -264,8 +264,8 @@ class Detector:
         if bits & _MIXED_BIT or not scripts or scripts & (scripts - 1):
             return None
         script = scripts.bit_length() - 2
-        columns = self._columns[script]
-        if columns is None:
+        scorer = self._scorers[script]
+        if scorer is None:
             return None
         rows = facts[:, _ROW]
         starts = [0, *ends[:-1]]
@@ -310,7 +310,7 @@ class Detector:
         total = sum(block_letters)
         if total < self.settings.min_letters or not any(block_scored):
             return Decision(UNDETERMINED, math.nan, total), []
-        sums = np.add.reduceat(self.scores.matrix.take(rows, axis=0), offsets, axis=0)
+        sums = np.add.reduceat(scorer.matrix.take(rows, axis=0), offsets, axis=0)
         sums = sums.astype(np.float64)
         overall = self._score(script, sums.sum(axis=0), total, None)
         if len(offsets) == 1:
@@ -321,7 +321,8 @@ class Detector:
             self.settings.short_lexicon_weight,
             self.settings.lexicon_weight,
         ) * float(self.table.scripts[script].lexicon)
-        scores = sums[:, columns] + weights[:, None] * sums[:, self._lexicon_columns[script]]
+        width = scorer.width
+        scores = sums[:, :width] + weights[:, None] * sums[:, width:]
         favoured_at = self._positions[script].get(overall.language)
         if favoured_at is not None:
             scores[:, favoured_at] += np.maximum(
@@ -412,9 +413,8 @@ class Detector:
         script = scripts[dominant]
         if script.decides:
             return Decision(script.decides, math.inf, total)
-        columns = self._columns[dominant]
         vector = evidence.scores.get(dominant)
-        if columns is None or vector is None:
+        if self._scorers[dominant] is None or vector is None:
             return Decision(UNDETERMINED, math.nan, total)
         return self._score(dominant, vector, total, favoured)
 
@@ -428,8 +428,8 @@ class Detector:
             weight = self.settings.short_lexicon_weight
         if not self.table.scripts[script].lexicon:
             weight = 0.0
-        scores = vector.take(self._columns[script])
-        scores += weight * vector.take(self._lexicon_columns[script])
+        width = len(codes)
+        scores = vector[:width] + weight * vector[width:]
         if len(scores) == 1:
             return Decision(codes[0], math.inf, total)
         favoured_at = self._positions[script].get(favoured) if favoured else None

@@ -153,18 +153,25 @@ def _normalize(word: str) -> str:
 
 
 class WordScores:
-    """Score rows for words: [sum of log P(gram | language) | lexicon lift], side by side.
+    """Score rows for words in one script: [log P(grams | candidate) | lexicon lift], side by side.
 
-    The first `width` columns are the n-gram score, the next `width` the frequent-word
-    lift, so that callers can weigh the two by how much text there is. Rows live in one
-    growing matrix: a text's score is a single gather-and-sum. Callers cache the row
-    index per token and call `clear()` between texts only.
+    The first `width` columns are the n-gram score of each of the script's candidate
+    languages (`columns` of the profiles, in that order), the next `width` their
+    frequent-word lift, so that callers can weigh the two by how much text there is. Each
+    value is what the full row over every language would hold in that column: the
+    n-gram sum is taken over all languages, then narrowed. Rows live in one growing
+    matrix: a text's score is a single gather-and-sum. Callers cache the row index per
+    token and call `clear()` between texts only.
     """
 
-    def __init__(self, profiles: NgramProfiles, lexicon: Lexicon) -> None:
+    def __init__(self, profiles: NgramProfiles, lexicon: Lexicon, columns: np.ndarray) -> None:
         self.profiles = profiles
         self.lexicon = lexicon
-        self.width = len(profiles.languages)
+        self.columns = columns
+        self.width = len(columns)
+        # Lexicon column of a language → its place among the candidates' lift columns, or -1.
+        self._lift_columns = np.full(len(profiles.languages), -1, dtype=np.intp)
+        self._lift_columns[columns] = np.arange(self.width) + self.width
         self._matrix = np.zeros((1024, 2 * self.width), dtype=np.float32)
         self._used = 1  # row 0 stays zero: words without any known n-gram
 
@@ -196,16 +203,18 @@ class WordScores:
             self._matrix = grown
         position = self._used
         row = self._matrix[position]
-        row[: self.width] = self.profiles.log_probabilities[indices].sum(axis=0)
+        row[: self.width] = self.profiles.log_probabilities[indices].sum(axis=0)[self.columns]
         row[self.width :] = 0.0
         lookup, distinct = self.lexicon.lookup, self.lexicon.distinct_columns
         for word in words:
             columns, lifts = lookup(word.lower())
             if not len(columns):
                 continue
+            places = self._lift_columns[columns]
+            kept = places >= 0
             if distinct:  # one addition per element either way: the same float32 sums
-                row[columns + self.width] += lifts
+                row[places[kept]] += lifts[kept]
             else:
-                np.add.at(row, columns + self.width, lifts)
+                np.add.at(row, places[kept], lifts[kept])
         self._used += 1
         return position
