@@ -16,7 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
+from itertools import accumulate
+from operator import itemgetter, sub, truediv
 
 import numpy as np
 
@@ -34,6 +35,7 @@ _ASCII_SEPARATORS = b"|/>"
 _OTHER_SEPARATORS = "·•»›"
 _DIGITS = b"0123456789"
 _ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+_first_char = itemgetter(0)
 _BULLET = re.compile(r"^(?:[-*•·▪►–—]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
 _SENTENCE_MARKS = frozenset(".!?。！？…")
 _CLOSERS = "'\"”’)] "
@@ -48,6 +50,12 @@ LONG_LINE_WORDS = 15
 SHORT_LINE_WORDS = 4
 #: Distances and counts are capped here so that page size does not dominate.
 CAP = 100
+#: Pages of at most this many lines get their context and neighbour features from plain
+#: Python lists (for a handful of lines, cheaper than many small numpy calls), larger ones
+#: from numpy cumulative sums. Both give the same float32 values.
+SMALL_PAGE_LINES = 64
+#: Word counts and their sums below this are exact in float32 (the Python path relies on it).
+_EXACT_FLOAT32_INTEGERS = 2 ** 24
 
 LINE_FEATURES = (
     "words", "log_chars", "mean_token_len", "digit_frac", "punct_frac", "upper_initial_frac",
@@ -121,11 +129,14 @@ def page_features(
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
     columns: list[tuple[float, ...]] = []
+    append = columns.append
     folded = page.folded
     counts = Counter(folded)
-    stop = stopwords()
-    is_stop = stop.__contains__
+    is_stop = stopwords().__contains__
     first_tokens = {t.strip(_EDGE) for t in page.lines[0][:SAMPLE_CHARS].lower().split()}
+    first_size = max(len(first_tokens), 1)
+    if corpus_df is None:
+        corpus_df = [0] * n
     # per line, only C-level iteration over its characters and tokens (re, bytes, map)
     for i, line in enumerate(page.lines):
         sample = line[:SAMPLE_CHARS]
@@ -135,18 +146,21 @@ def page_features(
         lower = joined.lower().split("\0")
         token_chars = len(joined) - len(tokens) + 1 if tokens else 0
         nchar = len(sample)
-        words = _quick_words(line, sample)
-        sentence = ends_sentence(line)
         encoded = sample.encode()
-        separators = len(encoded) - len(encoded.translate(None, _ASCII_SEPARATORS))
-        initials = "".join(map(itemgetter(0), tokens))
+        if len(encoded) == nchar:  # ASCII: no CJK, no other separators
+            words = line.count(" ") + 1
+            separators = nchar - len(encoded.translate(None, _ASCII_SEPARATORS))
+        else:
+            words = _quick_words(line, sample)
+            separators = len(encoded) - len(encoded.translate(None, _ASCII_SEPARATORS)) + sum(
+                map(sample.count, _OTHER_SEPARATORS))
+        sentence = line.rstrip(_CLOSERS)[-1:] in _SENTENCE_MARKS  # ends_sentence, inlined
+        initials = "".join(map(_first_char, tokens))
         if initials.isascii():
             upper = len(initials) - len(initials.encode().translate(None, _ASCII_UPPER))
         else:
             upper = sum(map(str.isupper, initials))
-        if len(encoded) != nchar:
-            separators += sum(map(sample.count, _OTHER_SEPARATORS))
-        columns.append((
+        append((
             words,
             len(line),
             token_chars / ntok,
@@ -161,19 +175,24 @@ def page_features(
             "://" in sample or "www." in sample or "@" in sample,
             counts[folded[i]],
             rule_hits[i],
-            corpus_df[i] if corpus_df is not None else 0,
+            corpus_df[i],
             page.blank_before[i],
             page.blank_after[i],
-            line.count(",") / max(words, 1),
+            line.count(",") / (words if words > 1 else 1),
             2 <= words <= 30 and not sentence,
-            len(first_tokens.intersection(lower)) / max(len(first_tokens), 1) if i else 1.0,
+            len(first_tokens.intersection(lower)) / first_size if i else 1.0,
         ))
     rows = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
     line_part = np.array(columns, dtype=np.float32)
     line_part[:, 1] = np.log1p(line_part[:, 1])
     line_part[:, 14] = np.log1p(line_part[:, 14])
     rows[:, :len(LINE_FEATURES)] = line_part
-    rows[:, len(LINE_FEATURES):] = _context(line_part[:, 0], line_part, page)
+    words = line_part[:, 0]
+    if n <= SMALL_PAGE_LINES and float(words.sum()) < _EXACT_FLOAT32_INTEGERS:
+        context = _context_columns(line_part, page)
+        rows[:, len(LINE_FEATURES):] = np.array(context, dtype=np.float32).T
+    else:
+        rows[:, len(LINE_FEATURES):] = _context(words, line_part, page)
     return rows
 
 
@@ -213,6 +232,67 @@ def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray
     return out
 
 
+def _context_columns(rows: np.ndarray, page: PageLines) -> list[list[float]]:
+    """`_context` for a small page from Python lists, column by column, to the same float32
+    values: word counts are exact integers, and every other value is computed with the
+    same float64 operations in the same order (cumulative sums, window differences)."""
+    words = rows[:, 0].tolist()
+    n = len(words)
+    sentences = rows[:, LINE_FEATURES.index("ends_sentence")].tolist()
+    # float32 products, as `_context` stores them before summing
+    weighted_stop = (rows[:, LINE_FEATURES.index("stopword_frac")]
+                     * np.maximum(rows[:, 0], 1.0)).tolist()
+    total = float(sum(words)) or 1.0
+    longs = [w >= LONG_LINE_WORDS for w in words]
+    word_sums = list(accumulate(words, initial=0.0))
+    padded = [0.0, 0.0, *words, 0.0, 0.0]
+    long_count = sum(longs)
+    long_words = float(sum([w for w, long in zip(words, longs, strict=True) if long]))
+    most = max(max(words), 1.0)
+    return [
+        *_position_columns(n),
+        [_log1p(total)] * n,
+        [s / total for s in word_sums[:-1]],
+        [(total - s) / total for s in word_sums[1:]],
+        padded[1:n + 1], padded[3:n + 3], padded[:n], padded[4:n + 4],
+        list(map(sub, _window_sums(word_sums, n, 3), words)),
+        list(map(sub, _window_sums(word_sums, n, 10), words)),
+        *_layout_columns(words, page.blank_after),
+        [long_words / total] * n,
+        [w / most for w in words],
+        [_log1p(float(long_count))] * n,
+        list(map(sub, _window_sums(list(accumulate(sentences, initial=0.0)), n, 3), sentences)),
+        list(map(truediv,
+                 _window_sums(list(accumulate(weighted_stop, initial=0.0)), n, 2),
+                 _window_sums(list(accumulate([w if w > 1.0 else 1.0 for w in words],
+                                              initial=0.0)), n, 2))),
+        _window_sums(list(accumulate(longs, initial=0)), n, 5),
+    ]
+
+
+def _window_sums(prefix: list[float], n: int, radius: int) -> list[float]:
+    """Sums over lines k-r..k+r (clipped to the page), from prefix sums (`_windows` in lists)."""
+    hi, lo = _window_bound_lists(n, radius)
+    at = prefix.__getitem__
+    return list(map(sub, map(at, hi), map(at, lo)))
+
+
+@lru_cache(maxsize=4096)
+def _window_bound_lists(n: int, radius: int) -> tuple[list[int], list[int]]:
+    return ([min(k + radius + 1, n) for k in range(n)], [max(k - radius, 0) for k in range(n)])
+
+
+@lru_cache(maxsize=4096)
+def _log1p(x: float) -> float:
+    """numpy's float64 log1p (as `_context` computes it), for a count."""
+    return float(np.log1p(x))
+
+
+@lru_cache(maxsize=SMALL_PAGE_LINES)
+def _position_columns(n: int) -> list[list[float]]:
+    return _positions(n).T.tolist()
+
+
 def _windows(csum: np.ndarray, n: int, radii: tuple[int, ...]) -> list[np.ndarray]:
     """Sums over lines k-r..k+r (clipped to the page) for each radius r, from cumsums."""
     lo, hi = _window_bounds(n, radii)
@@ -230,6 +310,10 @@ def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
         return rows
     words = first[:, 0]
     weights = np.maximum(words, 1.0)
+    if n <= SMALL_PAGE_LINES and float(words.sum()) < _EXACT_FLOAT32_INTEGERS:
+        out[:] = np.array(_neighbour_columns(words.tolist(), p.tolist(),
+                                             (p * weights).tolist()), dtype=np.float32).T
+        return rows
     stacked = np.empty((n, 4), dtype=np.float64)
     stacked[:, 0] = p
     stacked[:, 1] = 1.0
@@ -252,6 +336,38 @@ def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
     low = np.concatenate((np.zeros(3), p, np.zeros(3)))
     out[:, 12:14] = low[_shifted(n, (0, 1, 2, 4, 5, 6)).reshape(n, 2, 3)].max(axis=2)
     return rows
+
+
+def _neighbour_columns(words: list[float], p: list[float], weighted: list[float]
+                       ) -> list[list[float]]:
+    """`NEIGHBOUR_FEATURES` of a small page from Python lists, to the same float32 values as
+    the numpy path (`weighted`: the float32 products p × max(words, 1))."""
+    n = len(p)
+    p_sums = list(accumulate(p, initial=0.0))
+    weighted_sums = list(accumulate(weighted, initial=0.0))
+    weight_sums = list(accumulate([w if w > 1.0 else 1.0 for w in words], initial=0.0))
+    padded = [0.5, 0.5, *p, 0.5, 0.5]
+    low = [0.0, 0.0, 0.0, *p, 0.0, 0.0, 0.0]
+    long = [w >= LONG_LINE_WORDS for w in words]
+    return [
+        p, padded[1:n + 1], padded[3:n + 3], padded[:n], padded[4:n + 4],
+        list(map(truediv, map(sub, _window_sums(p_sums, n, 3), p), _others_in_window(n, 3))),
+        list(map(truediv, map(sub, _window_sums(p_sums, n, 8), p), _others_in_window(n, 8))),
+        list(map(truediv, _window_sums(weighted_sums, n, 5), _window_sums(weight_sums, n, 5))),
+        [p_sums[-1] / n] * n,
+        [weighted_sums[-1] / weight_sums[-1]] * n,
+        _value_of_nearest(long, p, above=True),
+        _value_of_nearest(long, p, above=False),
+        [max(low[k:k + 3]) for k in range(n)],
+        [max(low[k + 4:k + 7]) for k in range(n)],
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _others_in_window(n: int, radius: int) -> list[float]:
+    """Lines in the window k-r..k+r besides line k, at least 1 (as float64 divisors)."""
+    hi, lo = _window_bound_lists(n, radius)
+    return [max(float(high - low - 1), 1.0) for high, low in zip(hi, lo, strict=True)]
 
 
 @lru_cache(maxsize=4096)
@@ -294,6 +410,49 @@ def _positions(n: int) -> np.ndarray:
     out[:, 3] = np.log1p(n)
     out.flags.writeable = False
     return out
+
+
+def _layout_columns(words: list[float], blank_after: list[bool]) -> list[list[float]]:
+    """The columns of `_layout`, as lists."""
+    n = len(words)
+    above = [CAP] * n
+    below = [CAP] * n
+    last = None
+    for i, w in enumerate(words):
+        if last is not None:
+            above[i] = min(i - last, CAP)
+        if w >= LONG_LINE_WORDS:
+            last = i
+    last = None
+    for i in range(n - 1, -1, -1):
+        if last is not None:
+            below[i] = min(last - i, CAP)
+        if words[i] >= LONG_LINE_WORDS:
+            last = i
+    between = [a < CAP and b < CAP for a, b in zip(above, below, strict=True)]
+    runs = [0] * n
+    start = 0
+    for i in range(n + 1):
+        if i < n and words[i] <= SHORT_LINE_WORDS:
+            continue
+        if i > start:
+            runs[start:i] = [min(i - start, CAP)] * (i - start)
+        start = i + 1
+    size: list[int] = []
+    pos: list[int] = []
+    start = 0
+    for i in range(n):
+        if blank_after[i] or i == n - 1:
+            length = i + 1 - start
+            size += [min(length, CAP)] * length
+            pos += _block_positions(length)
+            start = i + 1
+    return [above, below, between, runs, size, pos]
+
+
+@lru_cache(maxsize=SMALL_PAGE_LINES)
+def _block_positions(length: int) -> list[int]:
+    return [min(k, CAP) for k in range(length)]
 
 
 def _layout(words: list[float], blank_after: list[bool]) -> np.ndarray:
