@@ -104,6 +104,9 @@ class RunReport:
     counts: Counter[str] = field(default_factory=Counter)
     # Inputs skipped as unchanged whose last cleaning failed: {path, reason, run_id}.
     unchanged_failed: list[dict[str, Any]] = field(default_factory=list)
+    # Looked up once per listed input by the HTML report: built on first use.
+    _outputs: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    _resolved_input_dir: Path | None = field(default=None, repr=False, compare=False)
 
     @property
     def duration_s(self) -> float | None:
@@ -124,13 +127,18 @@ class RunReport:
         return [(e, f) for e in self.entries for f in e.failed_records]
 
     def outputs(self) -> dict[str, str]:
-        return {e.path: e.output for e in self.entries if e.output}
+        """Input path -> output file of each input with records (the entries never change)."""
+        if self._outputs is None:
+            self._outputs = {e.path: e.output for e in self.entries if e.output}
+        return self._outputs
 
     def source_href(self, path: str) -> str | None:
         """A file: link to an input, when the input folder is known."""
         if self.input_dir is None:
             return None
-        return (self.input_dir.resolve() / path).as_uri()
+        if self._resolved_input_dir is None:
+            self._resolved_input_dir = self.input_dir.resolve()
+        return (self._resolved_input_dir / path).as_uri()
 
     def output_href(self, path: str) -> str | None:
         """A link, relative to the run folder, to the JSONL file holding an input's records."""

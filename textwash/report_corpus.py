@@ -52,11 +52,14 @@ def update_corpus(output_dir: Path, report: RunReport) -> dict[str, dict[str, An
     if path.exists():
         known = orjson.loads(path.read_bytes()).get("inputs", {})
     current: dict[str, dict[str, Any]] = {}
+    output = str(output_dir)
     for entry in report.entries:
         if not entry.output:
             continue
-        target = output_dir / entry.output
-        if not target.exists():
+        target = os.path.join(output, entry.output)
+        try:
+            size = os.stat(target).st_size
+        except (FileNotFoundError, NotADirectoryError):
             continue
         fresh = report.stats.input_summaries.get(entry.path) if entry.status == "cleaned" else None
         if fresh is not None:
@@ -64,9 +67,9 @@ def update_corpus(output_dir: Path, report: RunReport) -> dict[str, dict[str, An
         elif entry.path in known and known[entry.path].get("output") == entry.output:
             summary = known[entry.path]
         else:
-            summary = {**summarize_output(target), "run_id": None}
+            summary = {**summarize_output(Path(target)), "run_id": None}
         summary["output"] = entry.output
-        summary["bytes"] = target.stat().st_size
+        summary["bytes"] = size
         current[entry.path] = summary
     write_json(path, {"corpus_version": CORPUS_VERSION, "updated_by": report.run_id,
                       "inputs": current})
