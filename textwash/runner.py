@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import fcntl
+import hashlib
 import itertools
 import os
 import secrets
@@ -202,27 +203,25 @@ def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) ->
     Decoded texts the fingerprint pass kept for this batch are used, then removed.
     The staged files reach the disk together, with one flush for the whole batch.
     """
-    staging_dir.mkdir(parents=True, exist_ok=True)
-    staging = str(staging_dir)
-    folders = {staging}  # folders known to exist: each is made once per batch
     entries: list[ManifestEntry] = []
     stats = RunStats()
     staged: dict[str, str] = {}
     paths = [item.path for item in items]
+    # One flat folder per batch, files named by position: no folder per output folder.
+    batch_folder = os.path.join(staging_dir, _batch_folder_name(paths))
+    os.makedirs(batch_folder, exist_ok=True)
     cache_path = batch_cache_path(cache_dir_for(staging_dir), paths)
     decoded = DecodedCacheReader(cache_path, paths)
     try:
-        for item in items:
+        for position, item in enumerate(items):
             outcome = clean_file(item, ctx, decoded=decoded)
             entry = _entry_for(outcome)
             if outcome.lines:
-                name = item.output_name + OUTPUT_SUFFIX
-                target = os.path.join(staging, name)
-                _make_folder_once(os.path.dirname(target), folders)
+                target = os.path.join(batch_folder, f"{position}{OUTPUT_SUFFIX}")
                 _replace_atomically(target, b"".join(outcome.lines), durable=False)
                 failpoint("output-staged")
                 staged[item.path] = target
-                entry.output = name
+                entry.output = item.output_name + OUTPUT_SUFFIX
             entries.append(entry)
             stats.add_input(entry.status, entry.reason)
             for failure in outcome.failures:
@@ -234,6 +233,12 @@ def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) ->
         cache_path.unlink(missing_ok=True)
     flush_to_disk(staging_dir, list(staged.values()))
     return BatchResult(entries, stats, staged, cleaning_settings_digest(ctx.config))
+
+
+def _batch_folder_name(paths: list[str]) -> str:
+    """A staging folder name of its own for each batch (batches may run side by side)."""
+    return hashlib.blake2b("\x00".join(paths).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
 
 
 def _entry_for(outcome: FileOutcome) -> ManifestEntry:
