@@ -126,16 +126,20 @@ class RunStats:
         self.lines_in += doc.lines_in
         self.lines_removed += len(doc.removed)
         ref = {"path": doc.source_path, "id": doc.id, "index": doc.index}
-        rank: Counter[str] = Counter()
+        rank: dict[str, int] = {}
+        removed_chars = 0
         for removal in doc.removed:
-            self.removed_by_reason[removal.reason] += 1
-            self.removed_chars_by_reason[removal.reason] += len(removal.text)
-            examples = (self.removal_examples if rank[removal.reason] < EXAMPLES_PER_DOCUMENT
-                        else self.removal_examples_more)
-            rank[removal.reason] += 1
-            _keep_example(examples.setdefault(removal.reason, []),
-                          {**ref, "text": removal.text[:300]})
-        share = removed_share(sum(len(r.text) for r in doc.removed), chars_out)
+            reason, text = removal.reason, removal.text
+            removed_chars += len(text)
+            self.removed_by_reason[reason] += 1
+            self.removed_chars_by_reason[reason] += len(text)
+            seen = rank.get(reason, 0)
+            rank[reason] = seen + 1
+            examples = (self.removal_examples if seen < EXAMPLES_PER_DOCUMENT
+                        else self.removal_examples_more).setdefault(reason, [])
+            if len(examples) < EXAMPLES_PER_REASON:  # else no example is built at all
+                _keep_example(examples, {**ref, "text": text[:300]})
+        share = removed_share(removed_chars, chars_out)
         self.removal_share_histogram[min(int(share * REMOVAL_BINS), REMOVAL_BINS - 1)] += 1
         self.length_histogram[length_bin(chars_out)] += 1
         self.languages[doc.language] += 1
