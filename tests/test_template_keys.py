@@ -28,9 +28,11 @@ def test_template_candidates_are_the_non_blank_lines_within_the_word_limit():
 
 def test_template_candidates_agree_with_word_count_on_mixed_lines():
     rng = random.Random(3)
-    alphabet = "ab Zé1_ 漢字かなカナ한글 .,-\t\u3000"
-    lines = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 140)))
-             for _ in range(5000)]
+    lines = [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+        for alphabet in ("ab Zé1_ 漢字かなカナ한글 .,-\t\u3000", "a b Zé 1 _ яß .,-\t\u00a0")
+        for _ in range(5000)
+    ]
     assert [is_template_candidate(line) for line in lines] == [
         _by_definition(line) for line in lines
     ]

@@ -410,13 +410,16 @@ def template_fingerprints(
 # More than TEMPLATE_CANDIDATE_MAX_WORDS runs of word characters (possessive: a run is
 # never split): such a line has more words than that by `word_count` too, whatever its CJK.
 _OVER_CANDIDATE_WORDS = re.compile(rf"(?:\W*+\w++){{{TEMPLATE_CANDIDATE_MAX_WORDS + 1}}}")
+# The first of the characters `word_count` counts as half a word each (kana, CJK, Hangul).
+_FIRST_HALF_WORD = "\u3040"
 
 
 def is_template_candidate(line: str) -> bool:
     """A non-blank line of at most TEMPLATE_CANDIDATE_MAX_WORDS words (`word_count`).
 
     `word_count` never exceeds a line's length in characters, so short lines are not
-    counted, and long prose is refused as soon as its words run over the limit.
+    counted, long prose is refused as soon as its words run over the limit, and only
+    lines with CJK characters (half a word each) are counted in full.
     """
     if not line or line.isspace():
         return False
@@ -424,6 +427,8 @@ def is_template_candidate(line: str) -> bool:
         return True
     if _OVER_CANDIDATE_WORDS.match(line):
         return False
+    if max(line) < _FIRST_HALF_WORD:  # no CJK: its words are its runs of word characters
+        return True
     return word_count(line) <= TEMPLATE_CANDIDATE_MAX_WORDS
 
 
