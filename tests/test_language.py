@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import textwash
 from bench import language_samples as samples
 from textwash.language import detector, identify
 from textwash.language.calibration import calibration_table
+from textwash.language.detector import _CONTROL, _EMAIL, _URL, clean
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -235,3 +237,21 @@ def test_test_split_phrases_documents_and_mixes_meet_their_targets() -> None:
         for s in mixed
     )
     assert exact / len(mixed) >= 0.95
+
+
+def _reference_clean(text: str, max_chars: int) -> str:
+    """`clean` as one regular-expression pass per pattern, the definition it must match."""
+    text = text[: max_chars + max_chars // 4]
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    return _CONTROL.sub(" ", text)[:max_chars]
+
+
+def test_clean_removes_what_its_patterns_match_and_nothing_else() -> None:
+    pieces = ["http", "https", "ftp", "://", "www.", "w", ".", ":", "/", "s", " ", "\n",
+              "\t", "\u2003", "a", "é", "\xa0", "\x85", "\x9f", "\x1f", "\x7f", "\x00",
+              "\r", "\ud800", "x@y.z", "@"]
+    rng = random.Random(8)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        assert clean(text, 30) == _reference_clean(text, 30), repr(text)

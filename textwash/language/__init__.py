@@ -81,6 +81,9 @@ def identify(text: str, max_chars: int = MAX_CHARS) -> LanguageResult:
 
 def _mix(blocks: list[tuple[str, int]], min_share: float) -> list[tuple[str, float]]:
     """Shares of characters per language; languages under `min_share` are left out."""
+    first = blocks[0][0] if blocks else UNDETERMINED
+    if first != UNDETERMINED and all(label == first for label, _ in blocks):
+        return [(first, 1.0)]  # what the general case gives for a single language
     shares: Counter[str] = Counter()
     for label, chars in blocks:
         if label != UNDETERMINED:

@@ -28,6 +28,7 @@ MAX_WORD_CHARS = 40
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ASCII_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ class Detector:
             if script.candidates else None
             for script in self.table.scripts
         ]
+        self._present_scorers = [scorer for scorer in self._scorers if scorer is not None]
         self._codes = [
             tuple(self.profiles.languages[c] for c in scorer.columns) if scorer else ()
             for scorer in self._scorers
@@ -136,7 +138,7 @@ class Detector:
     def begin(self) -> None:
         """Call before each text: bounds the caches without invalidating a text's rows."""
         limit = self.settings.max_cached_tokens
-        scorers = [scorer for scorer in self._scorers if scorer is not None]
+        scorers = self._present_scorers
         if len(self._entry_list) >= limit or any(s.rows_used >= limit for s in scorers):
             self._ids.clear()
             self._entry_list.clear()
@@ -234,21 +236,22 @@ class Detector:
     def _lines(self, text: str) -> _Lines:
         """The token ids of the text's non-blank lines, where each line ends, its characters."""
         get = self._ids.get
-        ids: list[int] = []
+        ids: list[int | None] = []
+        every_token: list[str] = []
         ends: list[int] = []
         line_chars: list[int] = []
         for line in text.split("\n"):
             tokens = line.split()
             if not tokens:
                 continue
-            found = list(map(get, tokens))
-            if None in found:  # tokens not met yet (token ids are never None)
-                found = [self._token_id(token) if token_id is None else token_id
-                         for token_id, token in zip(found, tokens, strict=True)]
-            ids += found
+            ids += map(get, tokens)
+            every_token += tokens
             ends.append(len(ids))
             line_chars.append(len("".join(tokens)) + len(tokens) - 1)
-        return ids, ends, line_chars
+        if None in ids:  # tokens not met yet (token ids are never None)
+            ids = [self._token_id(token) if token_id is None else token_id
+                   for token_id, token in zip(ids, every_token, strict=True)]
+        return ids, ends, line_chars  # type: ignore[return-value]
 
     def _label_one_script(self, lines: _Lines) -> tuple[Decision, list[tuple[str, int]]] | None:
         """`label` for text in one n-gram-scored script, all blocks scored in one pass.
@@ -267,10 +270,8 @@ class Detector:
         scorer = self._scorers[script]
         if scorer is None:
             return None
-        rows = facts[:, _ROW]
-        starts = [0, *ends[:-1]]
-        line_letters = np.add.reduceat(facts[:, _LETTERS], starts).tolist()
-        line_scored = np.maximum.reduceat(rows, starts).tolist()  # rows are ≥ 0
+        # Per line: letters, and a sum of score rows that is 0 only if none was scored.
+        per_line = np.add.reduceat(facts[:, _LETTERS:], [0, *ends[:-1]], axis=0).tolist()
 
         minimum = self.settings.min_block_chars
         offsets: list[int] = []
@@ -280,8 +281,8 @@ class Detector:
         block_in_script: list[bool] = []
         start = chars = letters = 0
         scored = in_script = pending = False
-        for end, line_length, line_letter_count, line_row in zip(
-            ends, line_chars, line_letters, line_scored, strict=True
+        for end, line_length, (line_letter_count, line_row) in zip(
+            ends, line_chars, per_line, strict=True
         ):
             pending = True
             chars += line_length
@@ -310,7 +311,7 @@ class Detector:
         total = sum(block_letters)
         if total < self.settings.min_letters or not any(block_scored):
             return Decision(UNDETERMINED, math.nan, total), []
-        sums = np.add.reduceat(scorer.matrix.take(rows, axis=0), offsets, axis=0)
+        sums = np.add.reduceat(scorer.matrix.take(facts[:, _ROW], axis=0), offsets, axis=0)
         sums = sums.astype(np.float64)
         overall = self._score(script, sums.sum(axis=0), total, None)
         if len(offsets) == 1:
@@ -448,7 +449,44 @@ def clean(text: str, max_chars: int) -> str:
     """The slice of `text` that is read: URLs, e-mail addresses and control characters out."""
     text = text[: max_chars + max_chars // 4]
     if "://" in text or "www." in text:
-        text = _URL.sub(" ", text)
+        text = _without_urls(text)
     if "@" in text:
         text = _EMAIL.sub(" ", text)
-    return _CONTROL.sub(" ", text)[:max_chars]
+    if _has_control_characters(text):
+        text = _CONTROL.sub(" ", text)
+    return text[:max_chars]
+
+
+def _without_urls(text: str) -> str:
+    """`_URL.sub(" ", text)`, searching only from where a URL can start.
+
+    A match starts at "www." or at most 5 characters ("https") before "://", and the
+    pattern looks neither behind nor at anchors, so a search from there finds the same
+    next match as one from the end of the last: the scan skips plain text in C.
+    """
+    pieces: list[str] = []
+    position = 0
+    while True:
+        www, scheme = text.find("www.", position), text.find("://", position)
+        if www < 0 and scheme < 0:
+            break
+        earliest = min(www if www >= 0 else len(text), scheme - 5 if scheme >= 0 else len(text))
+        match = _URL.search(text, max(position, earliest))
+        if match is None:
+            break
+        pieces += (text[position : match.start()], " ")
+        position = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _has_control_characters(text: str) -> bool:
+    """Whether `_CONTROL` may match: a byte scan of the UTF-8, several times faster than it.
+
+    ASCII controls are single bytes in UTF-8; U+0080–U+009F all start with byte C2, so
+    text without that byte has none of them (text with it is left to the pattern).
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data.translate(None, _ASCII_CONTROL_BYTES)) != len(data) or b"\xc2" in data
