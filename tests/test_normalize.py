@@ -37,3 +37,16 @@ def test_agrees_with_the_line_by_line_definition_on_random_text():
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
         assert normalize_whitespace(text) == _by_lines(text), repr(text)
+
+
+def test_a_single_tab_or_other_inline_space_becomes_a_space_in_ascii_and_other_text():
+    assert normalize_whitespace("a\tb\fc\vd") == "a b c d"
+    assert normalize_whitespace("é\tb\u2002c") == "é b c"
+
+
+def test_agrees_with_the_line_by_line_definition_on_random_ascii_text():
+    alphabet = list("ab . .\t\f\v\r") + ["\n"] * 3
+    rng = random.Random(9)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert normalize_whitespace(text) == _by_lines(text), repr(text)
