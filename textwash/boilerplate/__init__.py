@@ -19,18 +19,20 @@ import hashlib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import numpy as np
 
 from textwash.boilerplate.features import (
     FEATURE_NAMES,
+    SMALL_PAGE_LINES,
     PageLines,
     ends_sentence,
     page_features,
     word_count,
 )
 from textwash.boilerplate.model import LineModel, default_model
-from textwash.boilerplate.rules import fold, rule_reason
+from textwash.boilerplate.rules import fold, load_rules
 from textwash.document import Removal
 
 __all__ = [
@@ -82,7 +84,13 @@ def line_key(line: str) -> str:
 
 
 def _folded_key(folded: str) -> str:
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).hexdigest()
+    return _digest(folded).hex()
+
+
+def _digest(folded: str) -> bytes:
+    """The 8-byte blake2b digest of a comparison form: `line_key` in hex, and the model's
+    `folded_hash` as a little-endian integer."""
+    return hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest()
 
 
 def is_headline_like(line: str, settings: BoilerplateSettings = DEFAULT_SETTINGS) -> bool:
@@ -115,26 +123,30 @@ def strip_boilerplate(
     """
     page, index = PageLines.from_text(text)
     lines, folded = page.lines, page.folded
+    # one digest per line serves the template keys and the model's cross-site line table
+    digests = [_digest(line) for line in folded] if template_keys or use_model else []
+    first_match = load_rules().first_match
     reasons: dict[int, str] = {}
     for k, line in enumerate(lines):
-        if (template_keys and _folded_key(folded[k]) in template_keys
+        if (template_keys and digests[k].hex() in template_keys
                 and not _is_body(line, settings)):
             reasons[k] = "template"
             continue
-        reason = rule_reason(line, folded[k])
+        reason = first_match(line, folded[k])
         if reason:
             reasons[k] = reason
     if use_model:
         rule_hits = [k in reasons for k in range(len(lines))]
         model = model or default_model()
-        features = page_features(page, rule_hits, model.corpus_df(folded))
+        features = page_features(page, rule_hits, model.corpus_df_of_digests(digests))
         word_column = features[:, FEATURE_NAMES.index("words")]
         scores = model.predict(features)
-        content = select_content(scores, word_column, model.decision_scale)
-        sure = scores >= settings.sure_content_score
+        # plain lists from here on: a few lines, read one by one
+        content = select_content(scores, word_column, model.decision_scale).tolist()
+        sure = (scores >= settings.sure_content_score).tolist()
         words = word_column.astype(int).tolist()
     else:
-        content = np.ones(len(lines), dtype=bool)
+        content = [True] * len(lines)
         sure = content
         words = [word_count(line) for line in lines]
 
@@ -183,6 +195,11 @@ def select_content(scores: np.ndarray, words: np.ndarray, scale: float) -> np.nd
     """
     if not len(scores):
         return np.zeros(0, dtype=bool)
+    if (len(scores) <= SMALL_PAGE_LINES and scores.dtype == np.float64
+            and words.dtype == np.float32):
+        keep = _select_few(scores.tolist(), words.tolist(), scale)
+        if keep is not None:
+            return keep
     likely = np.minimum(scores * scale, 1.0)
     weight = np.maximum(words, 1.0)
     order = np.argsort(-likely, kind="stable")
@@ -193,11 +210,30 @@ def select_content(scores: np.ndarray, words: np.ndarray, scale: float) -> np.nd
     return keep
 
 
+def _select_few(scores: list[float], words: list[float], scale: float) -> np.ndarray | None:
+    """`select_content` for a few lines with Python floats, to the same result: float64
+    products and running sums in the same order, the page total summed by numpy as there,
+    and the running word sums exact (integer word counts below 2**24, as float32 sums them);
+    None when the words are not such counts."""
+    weight = [w if w > 1.0 else 1.0 for w in words]
+    if not all(map(float.is_integer, weight)) or sum(weight) >= 2 ** 24:
+        return None
+    likely = [q if q < 1.0 else 1.0 for q in (s * scale for s in scores)]
+    order = sorted(range(len(likely)), key=[-q for q in likely].__getitem__)
+    expected = [likely[k] * weight[k] for k in order]
+    total = float(np.array(expected).sum())
+    f1 = [e / (w + total) for e, w in zip(accumulate(expected),
+                                          accumulate([weight[k] for k in order]), strict=True)]
+    keep = np.zeros(len(likely), dtype=bool)
+    keep[order[:f1.index(max(f1)) + 1]] = True
+    return keep
+
+
 def _find_title(
     lines: list[str],
     words: list[int],
     reasons: dict[int, str],
-    content: np.ndarray,
+    content: list[bool],
     settings: BoilerplateSettings,
 ) -> int | None:
     candidates = [k for k in range(len(lines)) if k not in reasons]
@@ -216,7 +252,7 @@ def _rescued_by_context(
     lines: list[str],
     words: list[int],
     reasons: dict[int, str],
-    content: np.ndarray,
+    content: list[bool],
     title_at: int | None,
     settings: BoilerplateSettings,
 ) -> set[int]:
@@ -245,12 +281,13 @@ def _rescued_by_context(
 
     # prose next to kept prose (captions and other rule-removed lines in between skipped),
     # repeated until no paragraph is added
-    neighbours = _neighbours_past(reasons, n)
-    changed = True
+    dropped_body = [k for k in range(n) if body[k] and dropped(k)]
+    neighbours = _neighbours_past(reasons, n) if dropped_body else []
+    changed = bool(dropped_body)
     while changed:
         changed = False
-        for k in range(n):
-            if k in rescued or not (dropped(k) and body[k]):
+        for k in dropped_body:
+            if k in rescued:
                 continue
             if any(kept_body(j) for j in neighbours[k]):
                 rescued.add(k)

@@ -30,6 +30,8 @@ from textwash.boilerplate.features import (
 from textwash.boilerplate.rules import fold
 
 MODEL_FILE = "boilerplate.npz"
+#: Page shapes whose row offsets a forest keeps (a page has one shape per line count).
+_CACHED_PAGE_SHAPES = 512
 
 
 def line_hash(line: str) -> int:
@@ -72,19 +74,35 @@ class Forest:
     root_feature: np.ndarray = field(init=False, repr=False, compare=False)
     root_threshold: np.ndarray = field(init=False, repr=False, compare=False)
     root_child: np.ndarray = field(init=False, repr=False, compare=False)
+    # per page shape (lines, width): each row's start in the flattened features, and where
+    # each root's feature sits in every row
+    _offsets: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = field(
+        init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "root_feature", self.feature[self.roots])
         object.__setattr__(self, "root_threshold", self.threshold[self.roots])
         object.__setattr__(self, "root_child", self.child[self.roots])
+        object.__setattr__(self, "_offsets", {})
+
+    def _row_offsets(self, n: int, width: int) -> tuple[np.ndarray, np.ndarray]:
+        found = self._offsets.get((n, width))
+        if found is None:
+            offsets = np.arange(0, n * width, width, dtype=np.intp)[:, None]
+            found = (offsets, offsets + self.root_feature)
+            for array in found:
+                array.flags.writeable = False
+            if len(self._offsets) < _CACHED_PAGE_SHAPES:
+                self._offsets[n, width] = found
+        return found
 
     def raw_score(self, x: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values for each row of float32 features `x`."""
         n, width = x.shape
         x = x.astype(np.float32, copy=False)
         flat = x.ravel()
-        offsets = np.arange(0, n * width, width, dtype=np.intp)[:, None]
-        node = self.root_child + (x[:, self.root_feature] > self.root_threshold)
+        offsets, root_at = self._row_offsets(n, width)
+        node = self.root_child + (flat.take(root_at) > self.root_threshold)
         feature, threshold, child = self.feature, self.threshold, self.child
         for _ in range(self.depth - 1):
             at = feature.take(node)
@@ -182,6 +200,14 @@ class LineModel:
             return [0] * len(folded)
         get = self.site_counts.get
         return [get(folded_hash(line), 0) for line in folded]
+
+    def corpus_df_of_digests(self, digests: list[bytes]) -> list[int]:
+        """`corpus_df` of lines given by the blake2b digests of their comparison forms (the
+        bytes behind `folded_hash`)."""
+        if not self.site_counts:
+            return [0] * len(digests)
+        get = self.site_counts.get
+        return [get(int.from_bytes(digest, "little"), 0) for digest in digests]
 
     def scores(self, page: PageLines, rule_hits: list[bool]) -> np.ndarray:
         """Probability that each line of `page` is main content."""
