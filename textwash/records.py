@@ -9,6 +9,7 @@ This module does not clean anything and does not write files.
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from typing import Any
 
 import orjson
@@ -18,6 +19,7 @@ from textwash.document import Document
 SCHEMA_VERSION = 1
 
 
+@cache
 def pipeline_version() -> str:
     from textwash import __version__
 
@@ -35,25 +37,27 @@ def content_sha256(text: str) -> str:
 
 def to_record(doc: Document) -> dict[str, Any]:
     """The schema-v1 dict of a finished document."""
+    text, removed = doc.text, doc.removed
     return {
         "id": doc.id,
         "source": {"path": doc.source_path, "index": doc.index, "url": doc.url},
         "title": doc.title,
-        "text": doc.text,
+        "text": text,
         "language": doc.language,
         "language_confidence": doc.language_confidence,
         "languages": [{"language": code, "share": share} for code, share in doc.languages],
-        "removed": [{"text": r.text, "reason": r.reason} for r in doc.removed],
-        "repairs": [{"kind": kind, "count": count} for kind, count in sorted(doc.repairs.items())],
+        "removed": [{"text": r.text, "reason": r.reason} for r in removed],
+        "repairs": [{"kind": kind, "count": count} for kind, count in sorted(doc.repairs.items())]
+        if doc.repairs else [],
         "encoding": {"detected": doc.encoding_detected, "damaged": doc.encoding_damaged},
         "html_fallback": doc.signals.get("html_fallback"),
         "stats": {
             "chars_in": doc.chars_in,
-            "chars_out": len(doc.text),
+            "chars_out": len(text),
             "lines_in": doc.lines_in,
-            "lines_removed": len(doc.removed),
+            "lines_removed": len(removed),
         },
-        "content_sha256": content_sha256(doc.text),
+        "content_sha256": content_sha256(text),
         "pipeline": {"version": pipeline_version(), "schema": SCHEMA_VERSION},
         "metadata": doc.metadata,
     }
