@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STATE_FILE = "_state.sqlite"
+# Bound on the parameters of one `IN (...)` query (SQLite allows at least 999).
+_PATHS_PER_QUERY = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS inputs (
@@ -177,23 +179,37 @@ class StateDB:
     ) -> None:
         """`replace_template_fingerprints` for many inputs, in one transaction.
 
-        `after_each` is called once an input's rows are written (not yet committed).
+        The inputs' old rows are dropped first (only for inputs that have any), then all
+        new rows go in with one statement per table. `after_each` is called once per
+        input when the rows are written (not yet committed).
         """
+        group = [(path, list(fingerprints)) for path, fingerprints in inputs]
         with self.transaction() as conn:
-            for path, fingerprints in inputs:
-                self._drop_template_docs(conn, [path])
-                documents = list(fingerprints)
-                conn.executemany(
-                    "INSERT OR IGNORE INTO template_docs VALUES (?, ?, ?)",
-                    [(path, site, doc_hash) for site, doc_hash, _ in documents],
-                )
-                conn.executemany(
-                    "INSERT OR IGNORE INTO template_lines VALUES (?, ?, ?)",
-                    [(site, key, doc_hash) for site, doc_hash, keys in documents
-                     for key in keys],
-                )
-                if after_each is not None:
+            self._drop_template_docs(conn, self._with_template_docs(conn, [p for p, _ in group]))
+            conn.executemany(
+                "INSERT OR IGNORE INTO template_docs VALUES (?, ?, ?)",
+                [(path, site, doc_hash) for path, documents in group
+                 for site, doc_hash, _ in documents],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO template_lines VALUES (?, ?, ?)",
+                [(site, key, doc_hash) for _, documents in group
+                 for site, doc_hash, keys in documents for key in keys],
+            )
+            if after_each is not None:
+                for _ in group:
                     after_each()
+
+    @staticmethod
+    def _with_template_docs(conn: sqlite3.Connection, paths: list[str]) -> list[str]:
+        """Those of `paths` that have template rows (a fresh input has none to drop)."""
+        found: set[str] = set()
+        for start in range(0, len(paths), _PATHS_PER_QUERY):
+            chunk = paths[start:start + _PATHS_PER_QUERY]
+            found.update(row[0] for row in conn.execute(
+                "SELECT DISTINCT path FROM template_docs WHERE path IN"
+                f" ({', '.join('?' * len(chunk))})", chunk))
+        return [path for path in paths if path in found]
 
     def forget_template_inputs(self, paths: Iterable[str]) -> None:
         with self.transaction() as conn:
