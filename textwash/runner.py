@@ -218,7 +218,7 @@ def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) ->
             entry = _entry_for(outcome)
             if outcome.lines:
                 target = os.path.join(batch_folder, f"{position}{OUTPUT_SUFFIX}")
-                _replace_atomically(target, b"".join(outcome.lines), durable=False)
+                write_atomic(target, outcome.lines, durable=False, make_folder=False)
                 failpoint("output-staged")
                 staged[item.path] = target
                 entry.output = item.output_name + OUTPUT_SUFFIX
@@ -257,30 +257,20 @@ def _entry_for(outcome: FileOutcome) -> ManifestEntry:
     )
 
 
-def write_atomic(target: Path, lines: Iterable[bytes], *, durable: bool = True) -> None:
+def write_atomic(
+    target: Path | str, lines: Iterable[bytes], *, durable: bool = True, make_folder: bool = True
+) -> None:
     """Write `lines` to `target` through a temporary file and a rename.
 
     `durable` flushes the file to disk before the rename; without it the caller flushes
-    (`flush_to_disk`, once for many files).
+    (`flush_to_disk`, once for many files). `make_folder=False` is for a caller that
+    knows the folder exists (one made per batch, not one check per file).
     """
-    target_path = os.fspath(target)
-    os.makedirs(os.path.dirname(target_path), exist_ok=True)
-    _replace_atomically(target_path, b"".join(lines), durable=durable)
-
-
-def _make_folder_once(folder: str, made: set[str]) -> None:
-    if folder not in made:
+    path = os.fspath(target)
+    folder, name = os.path.split(path)
+    if make_folder and folder:
         os.makedirs(folder, exist_ok=True)
-        made.add(folder)
-
-
-# What open(path, "wb") asks of the OS, without Python's buffered file object around it.
-_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-
-
-def _replace_atomically(target: str, data: bytes, *, durable: bool) -> None:
-    """`target` (its folder exists) gets `data` by a temporary file renamed over it."""
-    folder, name = os.path.split(target)
+    data = b"".join(lines)
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
         descriptor = os.open(temporary, _CREATE_FLAGS, 0o666)
@@ -293,11 +283,21 @@ def _replace_atomically(target: str, data: bytes, *, durable: bool) -> None:
         finally:
             os.close(descriptor)
         failpoint("before-rename")
-        os.replace(temporary, target)
+        os.replace(temporary, path)
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+# What open(path, "wb") asks of the OS, without Python's buffered file object around it.
+_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
+
+
+def _make_folder_once(folder: str, made: set[str]) -> None:
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
 
 
 def _load_syncfs() -> Callable[[int], int] | None:
