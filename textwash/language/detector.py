@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -86,13 +87,17 @@ class Evidence:
 # (primary script or -1, its letters, score row or 0, letters of other scripts)
 _Entry = tuple[int, int, int, tuple[tuple[int, int], ...]]
 _EMPTY: _Entry = (-1, 0, 0, ())
-# A token's columns in `Detector._facts`: its script bit (below), its letters in a script
-# (0 when its primary script is unknown) and its score row. A text is one gather of these.
-_SCRIPT_BITS, _LETTERS, _ROW = 0, 1, 2
+# What the cache holds per token: four native int64 packed in bytes, so that a text's
+# tokens become one array by joining them (no per-token conversion): its script bits
+# (below), its letters in a script (0 when its primary script is unknown), its score row
+# and its id (index of its entry).
+_FACTS = struct.Struct("=4q")
+_SCRIPT_BITS, _LETTERS, _ROW, _ID = 0, 1, 2, 3
 # Script bits: bit 0 for no script, bit s + 1 for script s, this bit for letters of two scripts.
 _MIXED_BIT = 1 << 62
-# A text's lines: the token ids of all of them in order, where each line ends, its characters.
-_Lines = tuple[list[int], list[int], list[int]]
+# A text's lines: its tokens' facts in order (an array, one row per token), where each line
+# ends and its characters.
+_Lines = tuple[np.ndarray, list[int], list[int]]
 
 
 class _CharScripts(dict[str, int]):
@@ -130,41 +135,35 @@ class Detector:
         self._kana = self.table.index["kana"]
         self._han = self.table.index["han"]
         self._char_scripts = _CharScripts(self.table)
-        # Token id per token text met; per id its entry and its row of `_facts`.
-        self._ids: dict[str, int] = {}
+        # Packed facts per token text met; its entry by the id in them.
+        self._facts: dict[str, bytes] = {}
         self._entry_list: list[_Entry] = []
-        self._facts = np.zeros((1024, 3), dtype=np.int64)
 
     def begin(self) -> None:
         """Call before each text: bounds the caches without invalidating a text's rows."""
         limit = self.settings.max_cached_tokens
         scorers = self._present_scorers
         if len(self._entry_list) >= limit or any(s.rows_used >= limit for s in scorers):
-            self._ids.clear()
+            self._facts.clear()
             self._entry_list.clear()
             for scorer in scorers:
                 scorer.clear()
 
     # -- tokens --------------------------------------------------------------------------
 
-    def _token_id(self, token: str) -> int:
-        """The id of a token; a new one, its entry and facts stored, for a token not met yet."""
-        token_id = self._ids.get(token)
-        if token_id is not None:
-            return token_id
+    def _token_facts(self, token: str) -> bytes:
+        """A token's packed facts; for a token not met yet, its entry is made and stored."""
+        facts = self._facts.get(token)
+        if facts is not None:
+            return facts
         entry = self._entry(token)
-        token_id = len(self._entry_list)
-        self._entry_list.append(entry)
-        if token_id == len(self._facts):
-            grown = np.zeros((2 * len(self._facts), 3), dtype=np.int64)
-            grown[:token_id] = self._facts
-            self._facts = grown
         primary, count, row, others = entry
         bits = _MIXED_BIT if others else 1 << (primary + 1)
-        self._facts[token_id] = (bits, count if primary >= 0 else 0, row)
+        facts = _FACTS.pack(bits, count if primary >= 0 else 0, row, len(self._entry_list))
+        self._entry_list.append(entry)
         if len(token) <= MAX_CACHED_TOKEN_CHARS:
-            self._ids[token] = token_id
-        return token_id
+            self._facts[token] = facts
+        return facts
 
     def _entry(self, token: str) -> _Entry:
         """Script letters and score row of one whitespace-delimited token."""
@@ -216,7 +215,7 @@ class Detector:
     def label(self, text: str) -> tuple[Decision, list[tuple[str, int]]]:
         """The text's language and each paragraph block's (language, characters)."""
         lines = self._lines(text)
-        if not lines[0]:
+        if not len(lines[0]):
             return Decision(UNDETERMINED, math.nan, 0), []
         fast = self._label_one_script(lines)
         if fast is not None:
@@ -234,9 +233,9 @@ class Detector:
         return overall, [(self.decide(block, favoured).language, block.chars) for block in blocks]
 
     def _lines(self, text: str) -> _Lines:
-        """The token ids of the text's non-blank lines, where each line ends, its characters."""
-        get = self._ids.get
-        ids: list[int | None] = []
+        """The token facts of the text's non-blank lines, where each line ends, its characters."""
+        get = self._facts.get
+        packed: list[bytes | None] = []
         every_token: list[str] = []
         ends: list[int] = []
         line_chars: list[int] = []
@@ -244,14 +243,16 @@ class Detector:
             tokens = line.split()
             if not tokens:
                 continue
-            ids += map(get, tokens)
+            packed += map(get, tokens)
             every_token += tokens
-            ends.append(len(ids))
+            ends.append(len(packed))
             line_chars.append(len("".join(tokens)) + len(tokens) - 1)
-        if None in ids:  # tokens not met yet (token ids are never None)
-            ids = [self._token_id(token) if token_id is None else token_id
-                   for token_id, token in zip(ids, every_token, strict=True)]
-        return ids, ends, line_chars  # type: ignore[return-value]
+        try:
+            joined = b"".join(packed)  # type: ignore[arg-type]
+        except TypeError:  # tokens not met yet (None)
+            joined = b"".join([self._token_facts(token) if facts is None else facts
+                               for facts, token in zip(packed, every_token, strict=True)])
+        return np.frombuffer(joined, dtype=np.int64).reshape(-1, 4), ends, line_chars
 
     def _label_one_script(self, lines: _Lines) -> tuple[Decision, list[tuple[str, int]]] | None:
         """`label` for text in one n-gram-scored script, all blocks scored in one pass.
@@ -260,8 +261,7 @@ class Detector:
         In one script, a line's script is that script if any of its tokens has letters in
         it (else none), so lines group as `_groups` groups them without any script change.
         """
-        ids, ends, line_chars = lines
-        facts = self._facts.take(np.array(ids, dtype=np.intp), axis=0)
+        facts, ends, line_chars = lines
         bits = int(np.bitwise_or.reduce(facts[:, _SCRIPT_BITS]))
         scripts = bits & ~1
         if bits & _MIXED_BIT or not scripts or scripts & (scripts - 1):
@@ -271,7 +271,7 @@ class Detector:
         if scorer is None:
             return None
         # Per line: letters, and a sum of score rows that is 0 only if none was scored.
-        per_line = np.add.reduceat(facts[:, _LETTERS:], [0, *ends[:-1]], axis=0).tolist()
+        per_line = np.add.reduceat(facts[:, _LETTERS:_ID], [0, *ends[:-1]], axis=0).tolist()
 
         minimum = self.settings.min_block_chars
         offsets: list[int] = []
@@ -349,7 +349,8 @@ class Detector:
         """
         minimum = self.settings.min_block_chars
         entry_of = self._entry_list.__getitem__
-        ids, ends, line_chars = lines
+        facts, ends, line_chars = lines
+        ids = facts[:, _ID].tolist()
         groups: list[tuple[int, list[_Entry], int]] = []
         pending: list[_Entry] = []
         pending_script = -1
