@@ -125,14 +125,14 @@ def strip_boilerplate(
     lines, folded = page.lines, page.folded
     # one digest per line serves the template keys and the model's cross-site line table
     digests = [_digest(line) for line in folded] if template_keys or use_model else []
-    first_match = load_rules().first_match
     reasons: dict[int, str] = {}
-    for k, line in enumerate(lines):
-        if (template_keys and digests[k].hex() in template_keys
-                and not _is_body(line, settings)):
-            reasons[k] = "template"
-            continue
-        reason = first_match(line, folded[k])
+    if template_keys:
+        for k, line in enumerate(lines):
+            if digests[k].hex() in template_keys and not _is_body(line, settings):
+                reasons[k] = "template"
+    judged = [k for k in range(len(lines)) if k not in reasons]
+    found = load_rules().page_matches([lines[k] for k in judged], [folded[k] for k in judged])
+    for k, reason in zip(judged, found, strict=True):
         if reason:
             reasons[k] = reason
     if use_model:
@@ -392,7 +392,7 @@ def _mark_title_repeats(
             reasons[k] = "repeated-title"
             continue
         for form in forms:
-            rest = folded[len(form):]
-            if folded.startswith(form) and word_count(rest) <= settings.max_glued_caption_words:
+            if (folded.startswith(form)
+                    and word_count(folded[len(form):]) <= settings.max_glued_caption_words):
                 reasons[k] = "repeated-title"
                 break

@@ -358,8 +358,8 @@ def _neighbour_columns(words: list[float], p: list[float], weighted: list[float]
         [weighted_sums[-1] / weight_sums[-1]] * n,
         _value_of_nearest(long, p, above=True),
         _value_of_nearest(long, p, above=False),
-        [max(low[k:k + 3]) for k in range(n)],
-        [max(low[k + 4:k + 7]) for k in range(n)],
+        list(map(max, low[:n], low[1:n + 1], low[2:n + 2])),
+        list(map(max, low[4:n + 4], low[5:n + 5], low[6:n + 6])),
     ]
 
 

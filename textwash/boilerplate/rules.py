@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -32,7 +32,9 @@ class RuleSet:
     reasons: tuple[str, ...]
     phrases: dict[str, int]
     longest_phrase: int
-    contains: tuple[tuple[str, int], ...]
+    #: substrings in rule order, so the first one a line contains names the lowest rule
+    contains: tuple[str, ...]
+    contains_rule: dict[str, int]
     # (rule, pattern, where): "head" patterns are anchored at the line start, "tail" ones
     # at its end (searched in its last TAIL_CHARS), the others are searched everywhere.
     patterns: tuple[tuple[int, re.Pattern[str], str], ...]
@@ -45,15 +47,28 @@ class RuleSet:
 
     def first_match(self, line: str, folded: str | None = None) -> str | None:
         """The first matching rule's reason; `folded` is `fold(line)` when already known."""
+        return self._first_match(line, folded, self.contains)
+
+    def page_matches(self, lines: Sequence[str], folded: Sequence[str]) -> list[str | None]:
+        """`first_match` of each line (`folded`: their `fold`s), with one search per
+        substring for the whole page: a line is searched only for those the page contains
+        (case folding is per character, so the page's folded text holds every line's)."""
+        page = "\n".join([line for line in lines if len(line) <= MAX_RULE_CHARS]).casefold()
+        present = tuple(part for part in self.contains if part in page)
+        return [self._first_match(line, form, present)
+                for line, form in zip(lines, folded, strict=True)]
+
+    def _first_match(self, line: str, folded: str | None, contains: tuple[str, ...]
+                     ) -> str | None:
         best = len(self.reasons)
         if len(line) > MAX_RULE_CHARS:
             return self._first_tail_match(line)
         if len(line) <= self.longest_phrase:
             best = self.phrases.get(fold(line) if folded is None else folded, best)
-        lowered = line.casefold()
-        for part, rule in self.contains:
-            if rule < best and part in lowered:
-                best = rule
+        if contains:
+            part = next(filter(line.casefold().__contains__, contains), None)
+            if part is not None:
+                best = min(best, self.contains_rule[part])
         if not self.any_head.match(line) and not self.any_other.search(
             line, max(len(line) - TAIL_CHARS, 0) if self.other_from_tail else 0
         ):
@@ -108,8 +123,11 @@ def load_rules() -> RuleSet:
             where = "head" if pattern.startswith("^") else "tail" if pattern.endswith("$") else ""
             patterns.append((rule, re.compile(pattern, re.IGNORECASE), where))
     longest = 2 * max((len(p) for p in phrases), default=0) + 8
+    contains_rule: dict[str, int] = {}
+    for part, rule in contains:
+        contains_rule.setdefault(part, rule)
     return RuleSet(
-        tuple(reasons), phrases, longest, tuple(contains), tuple(patterns),
+        tuple(reasons), phrases, longest, tuple(contains_rule), contains_rule, tuple(patterns),
         _alternation(p for _, p, where in patterns if where == "head"),
         _alternation(p for _, p, where in patterns if where != "head"),
         all(where == "tail" for _, _, where in patterns if where != "head"),
