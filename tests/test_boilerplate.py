@@ -167,3 +167,17 @@ def test_selection_drops_unlikely_lines_of_a_page_with_clear_content():
     scores = np.array([0.95, 0.9, 0.2, 0.97])
     words = np.array([60.0, 40.0, 30.0, 80.0])
     assert select_content(scores, words, 1.0).tolist() == [True, True, False, True]
+
+
+def test_selection_of_a_few_lines_equals_the_numpy_selection(monkeypatch):
+    import textwash.boilerplate as boilerplate
+
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 7, 8, 9, 17, 40):
+        scores = 1 / (1 + np.exp(-rng.normal(0, 3, n)))
+        scores[: n // 3] = scores[-1]  # ties keep page order
+        words = rng.integers(0, 200, n).astype(np.float32)
+        few = select_content(scores, words, 0.8)
+        monkeypatch.setattr(boilerplate, "SMALL_PAGE_LINES", 0)
+        assert select_content(scores, words, 0.8).tolist() == few.tolist()
+        monkeypatch.undo()

@@ -156,3 +156,47 @@ def test_forest_splits_float32_features_exactly_as_at_the_float64_threshold():
     # float32(0.1) is a little above 0.1, the float32 before it a little below
     assert [float(v) > 0.1 for v in x[:, 0]] == [True, False]
     assert forest.raw_score(x).tolist() == [1.0, -1.0]
+
+
+def varied_page() -> str:
+    """Short and long lines, blank-line blocks, a duplicate, CJK and non-ASCII separators."""
+    parts = ["Home", "News » World", "", "Seoul 서울 본문 바로가기 and the 東京 (news)", PARAGRAPH,
+             "", "A heading", PARAGRAPH + " " + PARAGRAPH, "Home", "", "• one item", "2. two",
+             "Photo: Someone", "x" * 250 + " the and of", "", "The end."]
+    return "\n".join(parts * 3)
+
+
+def both_paths(compute, monkeypatch):
+    """`compute()` on the small-page (Python lists) path and on the numpy path."""
+    import textwash.boilerplate.features as features
+
+    small = compute()
+    monkeypatch.setattr(features, "SMALL_PAGE_LINES", 0)
+    return small, compute()
+
+
+def test_small_pages_get_the_same_float32_features_as_the_numpy_path(monkeypatch):
+    import textwash.boilerplate.features as features
+
+    page = page_of(varied_page())
+    assert 30 < len(page.lines) <= features.SMALL_PAGE_LINES
+    hits = [k % 4 == 0 for k in range(len(page.lines))]
+    small, large = both_paths(lambda: page_features(page, hits, list(range(len(hits)))),
+                              monkeypatch)
+    assert small.dtype == large.dtype == np.float32
+    assert small.tobytes() == large.tobytes()
+
+
+def test_small_pages_get_the_same_neighbour_features_as_the_numpy_path(monkeypatch):
+    page = page_of(varied_page())
+    first = page_features(page, [False] * len(page.lines))
+    p = np.random.default_rng(0).random(len(first)).astype(np.float32)
+    small, large = both_paths(lambda: neighbour_features(first, p), monkeypatch)
+    assert small.tobytes() == large.tobytes()
+
+
+def test_forest_scores_pages_of_different_lengths_with_their_own_row_offsets():
+    forest = Forest.from_lightgbm_dump(small_dump())
+    for n in (5, 1, 4, 5):
+        x = np.array([[float(k), 0.6] for k in range(n)], dtype=np.float32)
+        assert forest.raw_score(x).tolist() == [-0.75] * min(n, 3) + [2.25] * max(n - 3, 0)

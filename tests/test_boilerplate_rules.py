@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from textwash.boilerplate.rules import fold, rule_reason, stopwords
+from textwash.boilerplate.rules import fold, load_rules, rule_reason, stopwords
 
 BODY = (
     "North Korea has once again provoked global tensions by launching ballistic missiles, "
@@ -85,3 +85,13 @@ def test_fold_ignores_case_and_outer_punctuation():
 def test_stopwords_cover_several_languages():
     words = stopwords()
     assert {"the", "und", "les", "los", "и", "je"} <= words
+
+
+def test_a_page_is_judged_line_by_line_as_each_line_alone():
+    lines = ["We use cookies to improve this site.", "© 2024 Example. All rights reserved.",
+             "Home", BODY, "Share this", "Accept", "x" * 400 + " (Photo: AP)",
+             "All rights reserved", "we use cookies", "We use cookies. All rights reserved."]
+    rules = load_rules()
+    folded = [fold(line) for line in lines]
+    assert rules.page_matches(lines, folded) == [rule_reason(line) for line in lines]
+    assert rules.page_matches(lines[3:4], folded[3:4]) == [None]
