@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import itertools
-import json
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
+import orjson
 from langdetect.utils.ngram import NGram
 
 PROFILE_PACKAGE = "langdetect"
@@ -50,11 +50,11 @@ def load_profiles(alpha: float) -> NgramProfiles:
     directory = resources.files(PROFILE_PACKAGE).joinpath(PROFILE_DIRECTORY)
     profiles = []
     for entry in sorted(directory.iterdir(), key=lambda path: path.name):
-        data = json.loads(entry.read_text("utf-8"))
+        data = orjson.loads(entry.read_bytes())
         profiles.append((PROFILE_CODES.get(data["name"], data["name"]), data))
     # Rows in order of first appearance, profile after profile.
     every_gram = dict.fromkeys(itertools.chain.from_iterable(data["freq"] for _, data in profiles))
-    gram_rows = {gram: row for row, gram in enumerate(every_gram)}
+    gram_rows = dict(zip(every_gram, range(len(every_gram)), strict=True))
     probabilities = np.zeros((len(gram_rows), len(profiles)), dtype=np.float32)
     for column, (_, data) in enumerate(profiles):
         freq = data["freq"]
@@ -100,16 +100,18 @@ def load_lexicon(languages: tuple[str, ...], min_log10: float) -> Lexicon:
     """Read the frequent-word lists once per process; words at or below the floor are left out."""
     position = {code: column for column, code in enumerate(languages)}
     hashes, columns, lifts = [], [], []
-    path = resources.files("textwash.data").joinpath(LEXICON_FILE)
-    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            code, words, values = line.rstrip("\n").split("\t")
-            if code not in position:
-                continue
+    packed = resources.files("textwash.data").joinpath(LEXICON_FILE).read_bytes()
+    for line in gzip.decompress(packed).decode("utf-8").split("\n"):
+        if not line or line.startswith("#"):
+            continue
+        code, words, values = line.split("\t")
+        if code in position:
             listed = words.split(" ")
-            lift = (np.array(values.split(" "), dtype=np.float64) / 100 - min_log10) * math.log(10)
+            # Integers: parsed as int64 they convert to exactly the float64 values of the text.
+            logs = np.fromstring(values, dtype=np.int64, sep=" ").astype(np.float64)
+            if len(logs) != len(listed):
+                raise ValueError(f"{LEXICON_FILE}: {code}: {len(listed)} words, {len(logs)} values")
+            lift = (logs / 100 - min_log10) * math.log(10)
             keep = lift > 0
             hashes.append(np.fromiter(map(hash, listed), dtype=np.int64, count=len(listed))[keep])
             columns.append(np.full(int(keep.sum()), position[code], dtype=np.intp))
