@@ -356,7 +356,7 @@ def _is_prose(line: str, words: int, settings: BoilerplateSettings) -> bool:
 
 
 def _is_body(line: str, settings: BoilerplateSettings) -> bool:
-    return word_count(line) >= settings.body_words and ends_sentence(line)
+    return ends_sentence(line) and word_count(line) >= settings.body_words
 
 
 def title_forms(title: str, settings: BoilerplateSettings = DEFAULT_SETTINGS) -> set[str]:

@@ -21,7 +21,7 @@ from operator import itemgetter, sub, truediv
 
 import numpy as np
 
-from textwash.boilerplate.rules import fold, stopwords
+from textwash.boilerplate.rules import fold_stripped, stopwords
 
 _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -92,16 +92,18 @@ class PageLines:
     @classmethod
     def from_text(cls, text: str) -> tuple[PageLines, list[int]]:
         """The page of `text` and, for each of its lines, the index in `text.split("\\n")`."""
-        stripped = [line.strip() for line in text.split("\n")]
+        stripped = list(map(str.strip, text.split("\n")))
         index = [i for i, line in enumerate(stripped) if line]
         lines = [stripped[i] for i in index]
         before = [i == 0 or not stripped[i - 1] for i in index]
         after = [i == len(stripped) - 1 or not stripped[i + 1] for i in index]
-        return cls(lines, before, after, [fold(line) for line in lines]), index
+        return cls(lines, before, after, [fold_stripped(line) for line in lines]), index
 
 
 def word_count(line: str) -> int:
     """Words in a line; CJK characters count as half a word each (no spaces between)."""
+    if line.isascii():
+        return len(_WORD.findall(line))
     return len(_WORD.findall(line)) + len(_CJK.findall(line)) // 2
 
 
@@ -148,9 +150,13 @@ def page_features(
         nchar = len(sample)
         encoded = sample.encode()
         if len(encoded) == nchar:  # ASCII: no CJK, no other separators
-            words = line.count(" ") + 1
+            spaces = line.count(" ")
+            words = spaces + 1
+            if nchar != len(line):
+                spaces = sample.count(" ")
             separators = nchar - len(encoded.translate(None, _ASCII_SEPARATORS))
         else:
+            spaces = sample.count(" ")
             words = _quick_words(line, sample)
             separators = len(encoded) - len(encoded.translate(None, _ASCII_SEPARATORS)) + sum(
                 map(sample.count, _OTHER_SEPARATORS))
@@ -165,7 +171,7 @@ def page_features(
             len(line),
             token_chars / ntok,
             (len(encoded) - len(encoded.translate(None, _DIGITS))) / nchar,
-            (nchar - sample.count(" ") - token_chars) / nchar,
+            (nchar - spaces - token_chars) / nchar,  # spaces: in the sample
             upper / ntok,
             sum(map(is_stop, lower)) / ntok,
             sentence,

@@ -101,6 +101,11 @@ def fold(line: str) -> str:
     return line.strip().casefold().strip(_TRIM).strip()
 
 
+def fold_stripped(line: str) -> str:
+    """`fold` of a line that has no outer whitespace (`line == line.strip()`)."""
+    return line.casefold().strip(_TRIM).strip()
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict[str, Any]:
     raw = resources.files("textwash.data").joinpath("boilerplate_rules.toml").read_text("utf-8")
