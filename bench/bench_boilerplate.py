@@ -5,7 +5,8 @@ Quality: every development page is cleaned by `strip_boilerplate` with a model t
 domain, so no page is scored by a model that saw its site; "doing nothing" is scored in
 the same run. Rows per page type and overall (word-F1, mean per page, the README metric).
 Training needs lightgbm (the `train` extra); without it the quality rows say so.
-Speed: the text boilerplate stage alone (the shipped model) on the five seeds, one core.
+Speed: the text boilerplate stage alone (the shipped model) on the five seeds, one core,
+in documents per CPU second (the wall rate and the load average beside it).
 """
 
 from __future__ import annotations
@@ -14,10 +15,20 @@ import importlib.util
 import sys
 import time
 
-from bench.common import REPO, SEEDS, SHARED, Row, missing_row, rate, shared_path
+from bench.common import (
+    REPO,
+    SEEDS,
+    SHARED,
+    Row,
+    load_average,
+    missing_row,
+    rate,
+    shared_path,
+)
 from textwash.boilerplate import strip_boilerplate
 
 TARGET_F1 = 0.82
+TARGET_DOCS_PER_S = 1000
 
 
 def _training_script():
@@ -64,9 +75,13 @@ def speed_rows() -> list[Row]:
     cpu_start = time.process_time()
     docs_per_s, done = rate(clean_all, min_seconds=3.0)
     per_cpu_second = done / max(time.process_time() - cpu_start, 1e-9)
-    return [Row("text boilerplate stage on seeds, one core", f"{docs_per_s:,.0f} docs/s",
-                "≥ 1,000 docs/s", f"{len(texts)} seeds × {done // len(texts)}",
-                f"{per_cpu_second:,.0f} docs per CPU second; shipped model, rules, title")]
+    # on a shared machine the CPU time is the one-core figure; wall time counts others' load
+    return [Row("text boilerplate stage on seeds, one core",
+                f"{per_cpu_second:,.0f} docs per CPU second", f"≥ {TARGET_DOCS_PER_S:,} docs/s",
+                f"{len(texts)} seeds × {done // len(texts)}",
+                f"{'target met' if per_cpu_second >= TARGET_DOCS_PER_S else 'below target'}; "
+                f"{docs_per_s:,.0f} docs/s wall (load {load_average()}); shipped model, rules, "
+                "title")]
 
 
 def rows() -> list[Row]:
