@@ -15,7 +15,7 @@ import textwash
 from bench import language_samples as samples
 from textwash.language import detector, identify
 from textwash.language.calibration import calibration_table
-from textwash.language.detector import _CONTROL, _EMAIL, _URL, clean
+from textwash.language.detector import _CONTROL, _EMAIL, _URL, clean, strip_links
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -218,7 +218,7 @@ def test_one_script_fast_path_labels_like_the_block_by_block_path(monkeypatch) -
     tuning = samples.sentences("tuning")
     texts = [s.text for s in samples.documents(tuning) + samples.mixed_documents(tuning)]
     fast = [identify(text) for text in texts]
-    monkeypatch.setattr(detector(), "_label_one_script", lambda lines: None)
+    monkeypatch.setattr(detector(), "_label_one_script", lambda *_: None)
     slow = [identify(text) for text in texts]
     assert [(r.language, r.languages) for r in fast] == [(r.language, r.languages) for r in slow]
 
@@ -255,3 +255,16 @@ def test_clean_removes_what_its_patterns_match_and_nothing_else() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
         assert clean(text, 30) == _reference_clean(text, 30), repr(text)
+
+
+def test_control_characters_label_as_the_spaces_clean_writes() -> None:
+    sentences = [s.text for s in samples.sentences("tuning")[:400]]
+    controls = ["\x00", "\x07", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\x7f", "\x85", "\x9b"]
+    rng = random.Random(3)
+    found = detector()
+    for _ in range(300):
+        text = "\n".join(rng.sample(sentences, 3))
+        cut = [rng.randrange(len(text) + 1) for _ in range(rng.randint(1, 4))]
+        for at in sorted(cut, reverse=True):
+            text = text[:at] + rng.choice(controls) + text[at:]
+        assert found.label(strip_links(text, 20_000)) == found.label(clean(text, 20_000))

@@ -21,7 +21,7 @@ from textwash.language.detector import (
     Decision,
     Detector,
     DetectorSettings,
-    clean,
+    strip_links,
 )
 
 __all__ = [
@@ -68,7 +68,7 @@ def identify(text: str, max_chars: int = MAX_CHARS) -> LanguageResult:
     found = detector()
     with _LOCK:
         found.begin()
-        overall, blocks = found.label(clean(text, max_chars))
+        overall, blocks = found.label(strip_links(text, max_chars))  # label reads controls
     if overall.language == UNDETERMINED:
         return LanguageResult(UNDETERMINED, 0.0, [], overall.margin)
     mix = _mix(blocks, found.settings.min_share)

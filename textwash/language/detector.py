@@ -29,7 +29,6 @@ MAX_WORD_CHARS = 40
 _URL = re.compile(r"(?:https?|ftp)://\S+|www\.\S+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ASCII_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +86,18 @@ class Evidence:
 # (primary script or -1, its letters, score row or 0, letters of other scripts)
 _Entry = tuple[int, int, int, tuple[tuple[int, int], ...]]
 _EMPTY: _Entry = (-1, 0, 0, ())
-# What the cache holds per token: four native int64 packed in bytes, so that a text's
+# What the cache holds per token: five native int64 packed in bytes, so that a text's
 # tokens become one array by joining them (no per-token conversion): its script bits
-# (below), its letters in a script (0 when its primary script is unknown), its score row
-# and its id (index of its entry).
-_FACTS = struct.Struct("=4q")
-_SCRIPT_BITS, _LETTERS, _ROW, _ID = 0, 1, 2, 3
-# Script bits: bit 0 for no script, bit s + 1 for script s, this bit for letters of two scripts.
+# (below), its letters in a script (0 when its primary script is unknown), its score row,
+# its length and its id (index of its entry).
+_FACTS = struct.Struct("=5q")
+_SCRIPT_BITS, _LETTERS, _ROW, _LENGTH, _ID = 0, 1, 2, 3, 4
+# Script bits: bit 0 for no script, bit s + 1 for script s, this bit for letters of two
+# scripts, and this one for a control character (which `clean` turns into a space).
 _MIXED_BIT = 1 << 62
-# A text's lines: its tokens' facts in order (an array, one row per token), where each line
-# ends and its characters.
-_Lines = tuple[np.ndarray, list[int], list[int]]
+_CONTROL_BIT = 1 << 61
+# A text's lines: its tokens' facts in order (an array, one row per token), where each line ends.
+_Lines = tuple[np.ndarray, list[int]]
 
 
 class _CharScripts(dict[str, int]):
@@ -159,7 +159,10 @@ class Detector:
         entry = self._entry(token)
         primary, count, row, others = entry
         bits = _MIXED_BIT if others else 1 << (primary + 1)
-        facts = _FACTS.pack(bits, count if primary >= 0 else 0, row, len(self._entry_list))
+        if _CONTROL.search(token):
+            bits |= _CONTROL_BIT
+        facts = _FACTS.pack(bits, count if primary >= 0 else 0, row, len(token),
+                            len(self._entry_list))
         self._entry_list.append(entry)
         if len(token) <= MAX_CACHED_TOKEN_CHARS:
             self._facts[token] = facts
@@ -213,11 +216,20 @@ class Detector:
         return Evidence(letters, scores, chars)
 
     def label(self, text: str) -> tuple[Decision, list[tuple[str, int]]]:
-        """The text's language and each paragraph block's (language, characters)."""
+        """The text's language and each paragraph block's (language, characters).
+
+        Control characters are read as spaces, as `clean` writes them: those that are
+        whitespace change no token or line, and a token with another one is rare enough
+        to label the text again with them replaced (which spares a scan of every text).
+        """
         lines = self._lines(text)
-        if not len(lines[0]):
+        facts = lines[0]
+        if not len(facts):
             return Decision(UNDETERMINED, math.nan, 0), []
-        fast = self._label_one_script(lines)
+        bits = int(np.bitwise_or.reduce(facts[:, _SCRIPT_BITS]))
+        if bits & _CONTROL_BIT:
+            return self.label(_CONTROL.sub(" ", text))
+        fast = self._label_one_script(lines, bits)
         if fast is not None:
             return fast
         blocks = [self.evidence(entries, chars) for _, entries, chars in self._groups(lines)]
@@ -238,31 +250,38 @@ class Detector:
         packed: list[bytes | None] = []
         every_token: list[str] = []
         ends: list[int] = []
-        line_chars: list[int] = []
         for line in text.split("\n"):
             tokens = line.split()
-            if not tokens:
-                continue
-            packed += map(get, tokens)
-            every_token += tokens
-            ends.append(len(packed))
-            line_chars.append(len("".join(tokens)) + len(tokens) - 1)
+            if tokens:
+                packed += map(get, tokens)
+                every_token += tokens
+                ends.append(len(packed))
         try:
             joined = b"".join(packed)  # type: ignore[arg-type]
         except TypeError:  # tokens not met yet (None)
             joined = b"".join([self._token_facts(token) if facts is None else facts
                                for facts, token in zip(packed, every_token, strict=True)])
-        return np.frombuffer(joined, dtype=np.int64).reshape(-1, 4), ends, line_chars
+        return np.frombuffer(joined, dtype=np.int64).reshape(-1, _FACTS.size // 8), ends
 
-    def _label_one_script(self, lines: _Lines) -> tuple[Decision, list[tuple[str, int]]] | None:
+    @staticmethod
+    def _line_chars(facts: np.ndarray, ends: list[int]) -> list[int]:
+        """Characters of each line from its first to its last token, spaces between counted
+        as one (how long the line reads once whitespace is collapsed)."""
+        starts = [0, *ends[:-1]]
+        lengths = np.add.reduceat(facts[:, _LENGTH], starts).tolist()
+        return [length + end - start - 1
+                for length, start, end in zip(lengths, starts, ends, strict=True)]
+
+    def _label_one_script(
+        self, lines: _Lines, bits: int
+    ) -> tuple[Decision, list[tuple[str, int]]] | None:
         """`label` for text in one n-gram-scored script, all blocks scored in one pass.
 
         Gives what the block-by-block path gives; None when the text is not that simple.
         In one script, a line's script is that script if any of its tokens has letters in
         it (else none), so lines group as `_groups` groups them without any script change.
         """
-        facts, ends, line_chars = lines
-        bits = int(np.bitwise_or.reduce(facts[:, _SCRIPT_BITS]))
+        facts, ends = lines
         scripts = bits & ~1
         if bits & _MIXED_BIT or not scripts or scripts & (scripts - 1):
             return None
@@ -270,7 +289,8 @@ class Detector:
         scorer = self._scorers[script]
         if scorer is None:
             return None
-        # Per line: letters, and a sum of score rows that is 0 only if none was scored.
+        # Per line: letters, a sum of score rows that is 0 only if none was scored, and
+        # the length of its tokens.
         per_line = np.add.reduceat(facts[:, _LETTERS:_ID], [0, *ends[:-1]], axis=0).tolist()
 
         minimum = self.settings.min_block_chars
@@ -279,13 +299,12 @@ class Detector:
         block_scored: list[bool] = []
         block_chars: list[int] = []
         block_in_script: list[bool] = []
-        start = chars = letters = 0
+        start = line_start = chars = letters = 0
         scored = in_script = pending = False
-        for end, line_length, (line_letter_count, line_row) in zip(
-            ends, line_chars, per_line, strict=True
-        ):
+        for end, (line_letter_count, line_row, token_chars) in zip(ends, per_line, strict=True):
             pending = True
-            chars += line_length
+            chars += token_chars + end - line_start - 1  # one space between tokens
+            line_start = end
             letters += line_letter_count
             scored = scored or line_row > 0
             in_script = in_script or line_letter_count > 0
@@ -349,8 +368,9 @@ class Detector:
         """
         minimum = self.settings.min_block_chars
         entry_of = self._entry_list.__getitem__
-        facts, ends, line_chars = lines
+        facts, ends = lines
         ids = facts[:, _ID].tolist()
+        line_chars = self._line_chars(facts, ends)
         groups: list[tuple[int, list[_Entry], int]] = []
         pending: list[_Entry] = []
         pending_script = -1
@@ -448,13 +468,16 @@ class Detector:
 
 def clean(text: str, max_chars: int) -> str:
     """The slice of `text` that is read: URLs, e-mail addresses and control characters out."""
+    return _CONTROL.sub(" ", strip_links(text, max_chars))
+
+
+def strip_links(text: str, max_chars: int) -> str:
+    """`clean` but for control characters, which `Detector.label` reads as `clean` writes them."""
     text = text[: max_chars + max_chars // 4]
     if "://" in text or "www." in text:
         text = _without_urls(text)
     if "@" in text:
         text = _EMAIL.sub(" ", text)
-    if _has_control_characters(text):
-        text = _CONTROL.sub(" ", text)
     return text[:max_chars]
 
 
@@ -482,12 +505,3 @@ def _without_urls(text: str) -> str:
     pieces.append(text[position:])
     return "".join(pieces)
 
-
-def _has_control_characters(text: str) -> bool:
-    """Whether `_CONTROL` may match: a byte scan of the UTF-8, several times faster than it.
-
-    ASCII controls are single bytes in UTF-8; U+0080–U+009F all start with byte C2, so
-    text without that byte has none of them (text with it is left to the pattern).
-    """
-    data = text.encode("utf-8", "surrogatepass")
-    return len(data.translate(None, _ASCII_CONTROL_BYTES)) != len(data) or b"\xc2" in data
