@@ -76,6 +76,8 @@ NEIGHBOUR_FEATURES = (
     "p_max_prev3", "p_max_next3",
 )
 FEATURE_NAMES = LINE_FEATURES + CONTEXT_FEATURES
+_ENDS_SENTENCE = LINE_FEATURES.index("ends_sentence")
+_STOPWORD_FRAC = LINE_FEATURES.index("stopword_frac")
 SECOND_PASS_NAMES = FEATURE_NAMES + NEIGHBOUR_FEATURES
 
 
@@ -244,9 +246,9 @@ def _context_columns(rows: np.ndarray, page: PageLines) -> list[list[float]]:
     same float64 operations in the same order (cumulative sums, window differences)."""
     words = rows[:, 0].tolist()
     n = len(words)
-    sentences = rows[:, LINE_FEATURES.index("ends_sentence")].tolist()
+    sentences = rows[:, _ENDS_SENTENCE].tolist()
     # float32 products, as `_context` stores them before summing
-    weighted_stop = (rows[:, LINE_FEATURES.index("stopword_frac")]
+    weighted_stop = (rows[:, _STOPWORD_FRAC]
                      * np.maximum(rows[:, 0], 1.0)).tolist()
     total = float(sum(words)) or 1.0
     longs = [w >= LONG_LINE_WORDS for w in words]
@@ -316,10 +318,12 @@ def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
         return rows
     words = first[:, 0]
     weights = np.maximum(words, 1.0)
-    if n <= SMALL_PAGE_LINES and float(words.sum()) < _EXACT_FLOAT32_INTEGERS:
-        out[:] = np.array(_neighbour_columns(words.tolist(), p.tolist(),
-                                             (p * weights).tolist()), dtype=np.float32).T
-        return rows
+    if n <= SMALL_PAGE_LINES:
+        word_list = words.tolist()
+        if sum(word_list) < _EXACT_FLOAT32_INTEGERS:
+            out[:] = np.array(_neighbour_columns(word_list, p.tolist(), (p * weights).tolist()),
+                              dtype=np.float32).T
+            return rows
     stacked = np.empty((n, 4), dtype=np.float64)
     stacked[:, 0] = p
     stacked[:, 1] = 1.0
