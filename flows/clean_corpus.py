@@ -1,7 +1,8 @@
 """The `clean_corpus` Prefect flow: data/raw → normalized JSONL in data/clean, with a report.
 
 Reads top to bottom: discover inputs → plan (new, changed, unchanged, gone) → batches →
-template fingerprints → clean batches (tasks) → commit outputs → report. All the work is
+template fingerprints → unchanged inputs whose template lines changed join the work →
+clean batches (tasks) → commit outputs → report. All the work is
 done by `textwash` library functions; this file only orders, batches and schedules them.
 Tasks take whole batches of files, never single documents: a task run costs milliseconds
 of orchestration, a document microseconds of work.
@@ -47,6 +48,7 @@ from textwash.runner import (
     record_template_fingerprints,
     run_lock,
     settle_plan,
+    take_template_changes,
 )
 from textwash.runner import clean_batch as clean_batch_in_process
 from textwash.stats import RunStats
@@ -118,6 +120,13 @@ def clean_corpus(
             settings.template_min_documents,
         )
 
+        again = take_template_changes(run, plan, template_keys, entries)
+        if again:
+            logger.info("%d unchanged inputs are cleaned again: template lines of their "
+                        "site changed since they were cleaned", len(again))
+            batches = batches + plan_parallel_batches(
+                again, parallel, max_files=batch_size, max_bytes=settings.batch_max_bytes)
+
         ctx = CleanContext(settings, template_keys)
         futures = [
             runner.submit(clean_batch_task,
@@ -128,7 +137,7 @@ def clean_corpus(
         stats = RunStats()
         for entry in entries:
             stats.add_input(entry.status, entry.reason)
-        with RunProgress(len(plan.to_clean), log=logger.info,
+        with RunProgress(len(plan.to_clean) + len(again), log=logger.info,
                          bar=terminal_bar_wanted()) as progress:
             results = _results_releasing(futures)
             for number, (result, batch) in enumerate(zip(results, batches, strict=True), 1):

@@ -29,6 +29,7 @@ from textwash.runner import (
     record_template_fingerprints,
     run_lock,
     settle_plan,
+    take_template_changes,
 )
 from textwash.stats import RunStats
 
@@ -67,6 +68,8 @@ def run_in_process(
             run, (item for batch_prints in prints for item in batch_prints), plan.gone,
             settings.template_min_documents,
         )
+        again = take_template_changes(run, plan, template_keys, entries)
+        batches = batches + plan_batches(again, max_files, settings.batch_max_bytes)
         ctx = CleanContext(settings, template_keys)
         results = (
             executor.map(clean_batch, batches, [ctx] * len(batches),

@@ -3,7 +3,8 @@
 An embedded SQLite file under the output folder (`_state.sqlite`) remembers, per input
 path, its size, mtime, content hash, status and output, so that a scheduled run cleans
 only new or changed inputs. It also keeps the per-site line counts behind template
-detection, and one row per run. It stores no document text.
+detection, the template lines the corpus was last cleaned with (so inputs whose template
+lines changed are cleaned again), and one row per run. It stores no document text.
 """
 
 from __future__ import annotations
@@ -52,6 +53,17 @@ CREATE TABLE IF NOT EXISTS template_lines (
     PRIMARY KEY (site, line_key, doc_hash)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS template_lines_by_doc ON template_lines (site, doc_hash);
+CREATE INDEX IF NOT EXISTS template_docs_by_doc ON template_docs (site, doc_hash);
+-- The template line keys of the last finished run ('applied') and of the run in
+-- progress ('pending', owned by the run named in template_keys_pending_run; left behind
+-- by an interrupted run, whose committed batches used them).
+CREATE TABLE IF NOT EXISTS template_keys_used (
+    state TEXT NOT NULL CHECK (state IN ('applied', 'pending')),
+    site TEXT NOT NULL,
+    line_key TEXT NOT NULL,
+    PRIMARY KEY (state, site, line_key)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS template_keys_pending_run (run_id TEXT PRIMARY KEY);
 """
 
 
@@ -147,11 +159,20 @@ class StateDB:
             conn.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
 
     def finish_run(self, run_id: str, finished_at: str, status: str, summary: str) -> None:
+        """Close the run's row; its pending template keys become the applied ones."""
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE run_id = ?",
                 (finished_at, status, summary, run_id),
             )
+            if conn.execute(
+                "SELECT 1 FROM template_keys_pending_run WHERE run_id = ?", (run_id,)
+            ).fetchone():
+                conn.execute("DELETE FROM template_keys_used WHERE state = 'applied'")
+                conn.execute(
+                    "UPDATE template_keys_used SET state = 'applied' WHERE state = 'pending'"
+                )
+                conn.execute("DELETE FROM template_keys_pending_run")
 
     def previous_run(self, run_id: str) -> str | None:
         """The last finished run started before `run_id` (by start order, not by id:
@@ -232,6 +253,45 @@ class StateDB:
                         "DELETE FROM template_lines WHERE site = ? AND doc_hash = ?",
                         (site, doc_hash),
                     )
+
+    def begin_template_keys(
+        self, run_id: str, keys: dict[str, frozenset[str]]
+    ) -> set[tuple[str, str]]:
+        """Record `keys` as run `run_id`'s template keys (they become the applied ones
+        when the run finishes); return the (site, key) pairs whose template status
+        differs from what committed outputs may have been cleaned with: the last finished
+        run's keys, and those of a run interrupted since (its committed batches used them).
+        """
+        now = {(site, key) for site, site_keys in keys.items() for key in site_keys}
+        with self.transaction() as conn:
+            states = ["applied"]
+            if conn.execute("SELECT 1 FROM template_keys_pending_run").fetchone():
+                states.append("pending")
+            changed: set[tuple[str, str]] = set()
+            for state in states:
+                used = set(conn.execute(
+                    "SELECT site, line_key FROM template_keys_used WHERE state = ?", (state,)
+                ).fetchall())
+                changed |= used ^ now
+            conn.execute("DELETE FROM template_keys_used WHERE state = 'pending'")
+            conn.executemany(
+                "INSERT INTO template_keys_used VALUES ('pending', ?, ?)", sorted(now)
+            )
+            conn.execute("DELETE FROM template_keys_pending_run")
+            conn.execute("INSERT INTO template_keys_pending_run VALUES (?)", (run_id,))
+        return changed
+
+    def inputs_with_template_lines(self, pairs: Iterable[tuple[str, str]]) -> set[str]:
+        """Paths of the inputs with a document holding any of these (site, line key)."""
+        found: set[str] = set()
+        for site, key in pairs:
+            found.update(path for (path,) in self.conn.execute(
+                "SELECT DISTINCT d.path FROM template_lines AS l JOIN template_docs AS d"
+                " ON d.site = l.site AND d.doc_hash = l.doc_hash"
+                " WHERE l.site = ? AND l.line_key = ?",
+                (site, key),
+            ))
+        return found
 
     def template_keys(self, min_documents: int) -> dict[str, frozenset[str]]:
         """Per site, the line keys found in at least `min_documents` distinct documents."""
