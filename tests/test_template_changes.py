@@ -104,6 +104,21 @@ def test_inputs_untouched_by_a_template_change_stay_unchanged(tmp_path: Path):
     assert manifest["site/00.txt"]["status"] == "cleaned"
 
 
+def test_the_flow_cleans_inputs_again_when_their_template_lines_change(
+    prefect_server, tmp_path: Path
+):
+    from flows.clean_corpus import clean_corpus
+
+    inputs, output = tmp_path / "raw", tmp_path / "clean"
+    _write_articles(inputs, range(2))
+    clean_corpus(input_dir=str(inputs), output_dir=str(output), batch_size=1)
+    _write_articles(inputs, [2])
+    clean_corpus(input_dir=str(inputs), output_dir=str(output), batch_size=1)
+
+    assert [_shared_line_reason(output, n) for n in range(3)] == ["template"] * 3
+    assert output_files(output) == _full_run_output(inputs, tmp_path / "full")
+
+
 def test_after_a_killed_run_its_committed_template_verdicts_are_judged_again(tmp_path: Path):
     inputs, output = tmp_path / "raw", tmp_path / "clean"
     _write_articles(inputs, range(2))
