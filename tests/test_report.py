@@ -273,3 +273,15 @@ def test_run_report_files_are_written_atomically_in_the_run_folder(edge_run):
         "manifest.jsonl", "report.html", "report.md", "stats.json"]
     assert not [p for p in output.rglob(".*.tmp")]
     assert os.path.samefile(result["report"], run_dir / "report.html")
+
+
+def test_report_names_the_running_textwash_version_not_the_installed_metadata(monkeypatch):
+    from importlib import metadata
+
+    import textwash
+    from textwash import report
+
+    real_version = metadata.version
+    monkeypatch.setattr(report.metadata, "version",
+                        lambda name: "0.0.1" if name == "textwash" else real_version(name))
+    assert report.package_versions()["textwash"] == textwash.__version__

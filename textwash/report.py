@@ -65,8 +65,15 @@ def input_counts(entries: Iterable[ManifestEntry]) -> Counter[str]:
 
 
 def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages a run used; textwash's own is the running
+    code's (an editable install's metadata keeps the version it was installed with)."""
+    from textwash import __version__
+
     versions = {"python": platform.python_version()}
     for name in VERSIONED_PACKAGES:
+        if name == "textwash":
+            versions[name] = __version__
+            continue
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
