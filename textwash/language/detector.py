@@ -173,8 +173,14 @@ class Detector:
         words = self.table.word_pattern.findall(token)
         if not words:
             return _EMPTY
-        counts = Counter(map(self._char_scripts.__getitem__, "".join(words)))
-        primary = max(counts, key=lambda script: (counts[script], -script))
+        letters = "".join(words)
+        scripts = set(map(self._char_scripts.__getitem__, letters))
+        if len(scripts) == 1:  # most tokens: what the count below gives for one script
+            (primary,) = scripts
+            counts = {primary: len(letters)}
+        else:
+            counts = Counter(map(self._char_scripts.__getitem__, letters))
+            primary = max(counts, key=lambda script: (counts[script], -script))
         row = 0
         scorer = self._scorers[primary] if primary >= 0 else None
         if scorer is not None:

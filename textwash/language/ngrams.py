@@ -94,6 +94,16 @@ class Lexicon:
         end = int(hashes.searchsorted(key, side="right"))
         return self.columns[start:end], self.lifts[start:end]
 
+    def narrowed(self, columns: np.ndarray, offset: int) -> Lexicon:
+        """The entries of the languages in `columns` only, each language's column replaced
+        by `offset` + its place in `columns` (entries keep their order)."""
+        places = np.full(int(max(self.columns.max(), columns.max())) + 1, -1, dtype=np.intp)
+        places[columns] = np.arange(len(columns)) + offset
+        entry_places = places[self.columns]
+        kept = entry_places >= 0
+        return Lexicon(self.hashes[kept], entry_places[kept], self.lifts[kept],
+                       self.distinct_columns)
+
 
 @cache
 def load_lexicon(languages: tuple[str, ...], min_log10: float) -> Lexicon:
@@ -168,12 +178,10 @@ class WordScores:
 
     def __init__(self, profiles: NgramProfiles, lexicon: Lexicon, columns: np.ndarray) -> None:
         self.profiles = profiles
-        self.lexicon = lexicon
         self.columns = columns
         self.width = len(columns)
-        # Lexicon column of a language → its place among the candidates' lift columns, or -1.
-        self._lift_columns = np.full(len(profiles.languages), -1, dtype=np.intp)
-        self._lift_columns[columns] = np.arange(self.width) + self.width
+        # The candidates' frequent words, each pointing at its lift column in a row.
+        self.lexicon = lexicon.narrowed(columns, self.width)
         self._matrix = np.zeros((1024, 2 * self.width), dtype=np.float32)
         self._used = 1  # row 0 stays zero: words without any known n-gram
 
@@ -209,14 +217,12 @@ class WordScores:
         row[self.width :] = 0.0
         lookup, distinct = self.lexicon.lookup, self.lexicon.distinct_columns
         for word in words:
-            columns, lifts = lookup(word.lower())
-            if not len(columns):
+            places, lifts = lookup(word.lower())
+            if not len(places):
                 continue
-            places = self._lift_columns[columns]
-            kept = places >= 0
             if distinct:  # one addition per element either way: the same float32 sums
-                row[places[kept]] += lifts[kept]
+                row[places] += lifts
             else:
-                np.add.at(row, places[kept], lifts[kept])
+                np.add.at(row, places, lifts)
         self._used += 1
         return position
