@@ -184,7 +184,24 @@ def rows() -> list[Row]:
                    "≥ 300 docs/s", f"{len(documents)} seeds × {done // max(1, len(documents))}",
                    f"per CPU second; wall clock {wall_per_s:,.0f}/s at this load; "
                    f"mean {mean_chars:,.0f} chars, max_chars {max_chars}"))
+    out.append(Row("language: detector load per process", f"{_load_cpu_seconds():.2f} CPU-s",
+                   "small", "profiles + frequent-word lexicon, in a fresh process",
+                   "paid once by every worker process"))
     return out
+
+
+def _load_cpu_seconds() -> float:
+    """CPU seconds a fresh process spends building the detector (imports excluded)."""
+    script = (
+        "import time\n"
+        "from textwash.language import detector\n"
+        "start = time.process_time()\n"
+        "detector()\n"
+        "print(time.process_time() - start)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=REPO, check=True)
+    return float(done.stdout)
 
 
 def _cpu_rate(work: Callable[[], int], *, min_seconds: float) -> float:
