@@ -30,8 +30,9 @@ from textwash.boilerplate.features import (
 from textwash.boilerplate.rules import fold
 
 MODEL_FILE = "boilerplate.npz"
-#: Page shapes whose row offsets a forest keeps (a page has one shape per line count).
-_CACHED_PAGE_SHAPES = 512
+#: Pages of at most this many lines have their row offsets kept by a forest (about 1.5 MB
+#: for all of them); larger pages, rarer and costlier anyway, compute their own.
+_CACHED_PAGE_LINES = 64
 
 
 def line_hash(line: str) -> int:
@@ -92,7 +93,7 @@ class Forest:
             found = (offsets, offsets + self.root_feature)
             for array in found:
                 array.flags.writeable = False
-            if len(self._offsets) < _CACHED_PAGE_SHAPES:
+            if n <= _CACHED_PAGE_LINES:
                 self._offsets[n, width] = found
         return found
 
