@@ -254,19 +254,17 @@ class Detector:
         """The token facts of the text's non-blank lines, where each line ends, its characters."""
         get = self._facts.get
         packed: list[bytes | None] = []
-        every_token: list[str] = []
         ends: list[int] = []
         for line in text.split("\n"):
             tokens = line.split()
             if tokens:
                 packed += map(get, tokens)
-                every_token += tokens
                 ends.append(len(packed))
         try:
             joined = b"".join(packed)  # type: ignore[arg-type]
-        except TypeError:  # tokens not met yet (None)
+        except TypeError:  # tokens not met yet (None); the lines' tokens are the text's
             joined = b"".join([self._token_facts(token) if facts is None else facts
-                               for facts, token in zip(packed, every_token, strict=True)])
+                               for facts, token in zip(packed, text.split(), strict=True)])
         return np.frombuffer(joined, dtype=np.int64).reshape(-1, _FACTS.size // 8), ends
 
     @staticmethod
