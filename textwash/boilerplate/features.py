@@ -469,37 +469,4 @@ def _layout(words: list[float], blank_after: list[bool]) -> np.ndarray:
     """Per line: lines to the nearest long line above and below (CAP if none), whether it
     lies between two, the length of the run of short lines it is in (0 if not short), the
     lines of its blank-line-delimited block and its place in that block."""
-    n = len(words)
-    above = [CAP] * n
-    below = [CAP] * n
-    last = -1
-    for i, w in enumerate(words):
-        if last >= 0:
-            above[i] = min(i - last, CAP)
-        if w >= LONG_LINE_WORDS:
-            last = i
-    last = -1
-    for i in range(n - 1, -1, -1):
-        if last >= 0:
-            below[i] = min(last - i, CAP)
-        if words[i] >= LONG_LINE_WORDS:
-            last = i
-    between = [a < CAP and b < CAP for a, b in zip(above, below, strict=True)]
-    runs = [0] * n
-    start = 0
-    for i in range(n + 1):
-        if i < n and words[i] <= SHORT_LINE_WORDS:
-            continue
-        if i > start:
-            runs[start:i] = [min(i - start, CAP)] * (i - start)
-        start = i + 1
-    size: list[int] = []
-    pos: list[int] = []
-    start = 0
-    for i in range(n):
-        if i == n - 1 or blank_after[i]:
-            length = i + 1 - start
-            size += [min(length, CAP)] * length
-            pos += [min(k, CAP) for k in range(length)]
-            start = i + 1
-    return np.array((above, below, between, runs, size, pos), dtype=np.float32).T
+    return np.array(_layout_columns(words, blank_after), dtype=np.float32).T
