@@ -116,9 +116,6 @@ class WorkPlan:
     gone: list[str]
     # Unchanged inputs cleaned again because the cleaning settings changed since.
     outdated: int = 0
-    # Unchanged inputs cleaned again because template lines of their site changed
-    # (`take_template_changes`, once the run's template keys are known).
-    template_changed: list[InputFile] = field(default_factory=list)
 
 
 def plan_work(
@@ -475,20 +472,20 @@ def take_template_changes(
     run: RunContext, plan: WorkPlan, template_keys: dict[str, frozenset[str]],
     entries: list[ManifestEntry],
 ) -> list[InputFile]:
-    """Move the unchanged inputs holding a line whose template status changed since they
-    were cleaned (other documents of their site made it a template line, or stopped
-    doing so) from `plan.unchanged` to `plan.template_changed`, dropping their
-    "unchanged" manifest entries, and return them: they are cleaned again in this run,
-    so an incremental run's output equals a full run's.
+    """Take out of `plan.unchanged` (and their "unchanged" manifest entries out of
+    `entries`) the inputs holding a line whose template status changed since they were
+    cleaned (other documents of their site made it a template line, or stopped doing
+    so), and return them: they are cleaned again in this run, so an incremental run's
+    output equals a full run's.
     """
     changed = run.state.begin_template_keys(run.run_id, template_keys)
     if not changed or not plan.unchanged:
         return []
     affected = run.state.inputs_with_template_lines(sorted(changed))
-    plan.template_changed = [item for item in plan.unchanged if item.path in affected]
+    again = [item for item in plan.unchanged if item.path in affected]
     plan.unchanged = [item for item in plan.unchanged if item.path not in affected]
     entries[:] = [entry for entry in entries if entry.path not in affected]
-    return plan.template_changed
+    return again
 
 
 def settle_plan(run: RunContext, plan: WorkPlan) -> list[ManifestEntry]:
