@@ -211,8 +211,12 @@ def _overhead_rows(inputs: str, flow_runs: list[dict[str, Any]], best: dict[str,
     gaps = measured["gaps"]
     outside = measured["flow_wall"] - measured["library_busy"]
     largest = ", ".join(f"{where} {seconds:.2f} s" for where, seconds in list(gaps.items())[:4])
-    artifacts = measured["prefect_steps"].get("_publish_artifacts")
-    artifacts_note = "" if artifacts is None else f"; artifacts {artifacts:.2f} s"
+    steps = measured["prefect_steps"]
+    named = {"_publish_artifacts": "artifacts",
+             "heartbeat thread stop": "waiting at flow end for Prefect's heartbeat thread, "
+                                      "which sleeps in 1-second steps"}
+    steps_note = "".join(f"; {named[step]} {steps[step]:.2f} s" for step in named
+                         if step in steps)
     return [
         Row("Prefect overhead, share of flow wall time", f"{wall_share(best):.1%}", "≤ 5%",
             inputs, f"same run, flow 1 worker: {measured['flow_wall']:.1f} s from calling "
@@ -228,7 +232,7 @@ def _overhead_rows(inputs: str, flow_runs: list[dict[str, Any]], best: dict[str,
                     "logging, artifacts and background threads; the server's CPU (another "
                     "process) not counted"),
         Row("Prefect overhead: wall time outside textwash, where", f"{outside:.2f} s", "",
-            inputs, f"largest gaps (call before → call after): {largest}{artifacts_note}"),
+            inputs, f"largest gaps (call before → call after): {largest}{steps_note}"),
     ]
 
 
@@ -410,6 +414,13 @@ class CallRecorder:
         return recorded
 
 
+def _seconds_by_name(calls: list[Call]) -> dict[str, float]:
+    seconds: Counter[str] = Counter()
+    for call in calls:
+        seconds[call.name] += call.end - call.start
+    return dict(seconds)
+
+
 def union_length(intervals: list[tuple[float, float]]) -> float:
     """Length of the union of [start, end] intervals (overlaps counted once)."""
     total = 0.0
@@ -541,6 +552,7 @@ def _child(mode: str, corpus: Path, output: Path, workers: int) -> dict[str, Any
         if workers == 1:
             library.install(FLOW_LIBRARY_CALLS)
             prefect_steps.install(FLOW_PREFECT_STEPS)
+            _record_heartbeat_stop(prefect_steps)
         flow_cpu_before = _process_cpu()
         started = time.perf_counter()
         summary = clean_corpus(input_dir=str(corpus), output_dir=str(output), full=True,
@@ -558,6 +570,30 @@ def _child(mode: str, corpus: Path, output: Path, workers: int) -> dict[str, Any
     return {**result, "wall": wall, "cpu": cpu - cpu_before,
             "rss_mb": max(own.ru_maxrss, children.ru_maxrss) / 1024, "mode": mode,
             "workers": workers}
+
+
+def _record_heartbeat_stop(recorder: CallRecorder) -> None:
+    """Time the flow run's wait, as it ends, for Prefect's heartbeat thread to stop (that
+    thread sleeps in 1-second steps). A Prefect internal: skipped if it is not there."""
+    from prefect import flow_engine
+
+    original = getattr(flow_engine, "_send_heartbeats", None)
+    if original is None:
+        return
+
+    @contextmanager
+    def heartbeats(*args: Any, **kwargs: Any) -> Iterator[None]:
+        context = original(*args, **kwargs)
+        context.__enter__()
+        try:
+            yield
+        except BaseException as error:
+            if not context.__exit__(type(error), error, error.__traceback__):
+                raise
+        else:
+            recorder.recorded("heartbeat thread stop", context.__exit__)(None, None, None)
+
+    flow_engine._send_heartbeats = heartbeats
 
 
 def _process_cpu() -> float:
@@ -580,7 +616,7 @@ def _same_run_overhead(library: CallRecorder, prefect_steps: CallRecorder, start
         "library_cpu": sum(call.cpu for call in library.calls),
         "flow_cpu": flow_cpu,
         "calls": len(library.calls),
-        "prefect_steps": {call.name: call.end - call.start for call in prefect_steps.calls},
+        "prefect_steps": _seconds_by_name(prefect_steps.calls),
         "gaps": dict(sorted(gaps.items(), key=lambda gap: -gap[1])),
     }
 
