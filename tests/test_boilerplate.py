@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from textwash.boilerplate import line_key, select_content, strip_boilerplate, title_forms
+from textwash.boilerplate import (
+    PageToStrip,
+    line_key,
+    select_content,
+    strip_boilerplate,
+    strip_boilerplate_many,
+    title_forms,
+)
 
 PARAGRAPHS = [
     "The city council approved the new transport budget on Tuesday after a debate that "
@@ -181,3 +188,21 @@ def test_selection_of_a_few_lines_equals_the_numpy_selection(monkeypatch):
         monkeypatch.setattr(boilerplate, "SMALL_PAGE_LINES", 0)
         assert select_content(scores, words, 0.8).tolist() == few.tolist()
         monkeypatch.undo()
+
+
+def test_pages_stripped_together_come_out_as_each_does_alone():
+    banner = "Subscribe to our newsletter for the latest city news"
+    pages = [
+        PageToStrip(page(*NAVIGATION, HEADLINE, *PARAGRAPHS)),
+        PageToStrip(page(HEADLINE, banner, *PARAGRAPHS), template_keys={line_key(banner)}),
+        PageToStrip(""),
+        PageToStrip(page("Harbour Library", *PARAGRAPHS[:2]), title="Harbour Library",
+                    use_model=False),
+        PageToStrip(page(*(PARAGRAPHS * 20), "© 2024 City News")),
+        PageToStrip("Only a short line"),
+    ]
+    together = strip_boilerplate_many(pages)
+    alone = [strip_boilerplate(p.text, title=p.title, template_keys=p.template_keys,
+                               use_model=p.use_model) for p in pages]
+    assert together == alone
+    assert [reason for reason, _ in reasons(together[0])].count("navigation") >= 1

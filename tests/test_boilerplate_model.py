@@ -200,3 +200,22 @@ def test_forest_scores_pages_of_different_lengths_with_their_own_row_offsets():
     for n in (5, 1, 4, 5):
         x = np.array([[float(k), 0.6] for k in range(n)], dtype=np.float32)
         assert forest.raw_score(x).tolist() == [-0.75] * min(n, 3) + [2.25] * max(n - 3, 0)
+
+
+def test_pages_scored_together_get_exactly_the_rows_and_scores_each_gets_alone():
+    import textwash.boilerplate.features as features
+
+    long_page = "\n".join([PARAGRAPH, "Home", "A short heading"] * 30)
+    texts = [varied_page(), "", f"Home\nNews\n\n{PARAGRAPH}", long_page, "Only line"]
+    pages = [page_of(text) for text in texts]
+    assert len(pages[3].lines) > features.SMALL_PAGE_LINES  # the numpy path, between others
+    hits = [[k % 3 == 0 for k in range(len(page.lines))] for page in pages]
+    dfs = [list(range(len(page.lines))) for page in pages]
+    together = features.pages_features(pages, hits, dfs)
+    alone = [page_features(page, h, df) for page, h, df in zip(pages, hits, dfs, strict=True)]
+    assert together.tobytes() == np.concatenate(alone).tobytes()
+
+    model = default_model()
+    sizes = [len(page.lines) for page in pages]
+    scores = model.predict_pages(together, sizes)
+    assert scores.tobytes() == np.concatenate([model.predict(rows) for rows in alone]).tobytes()

@@ -129,10 +129,75 @@ def page_features(
     corpus_df: Sequence[int] | None = None,
 ) -> np.ndarray:
     """One row of `FEATURE_NAMES` per line of `page` (float32)."""
+    return pages_features([page], [rule_hits], [corpus_df])
+
+
+def pages_features(
+    pages: Sequence[PageLines],
+    rule_hits: Sequence[Sequence[bool]],
+    corpus_dfs: Sequence[Sequence[int] | None],
+) -> np.ndarray:
+    """`page_features` of several pages, their rows one after the other (float32).
+
+    Each page's rows are exactly its `page_features`; numpy runs once for all pages
+    instead of once per page (for pages of a few lines, numpy calls cost more than
+    their lines).
+    """
+    line_rows: list[tuple[float, ...]] = []
+    for page, hits, corpus_df in zip(pages, rule_hits, corpus_dfs, strict=True):
+        _add_line_rows(line_rows, page, hits, corpus_df)
+    total = len(line_rows)
+    rows = np.empty((total, len(FEATURE_NAMES)), dtype=np.float32)
+    if not total:
+        return rows
+    line_part = np.array(line_rows, dtype=np.float32)
+    line_part[:, 1] = np.log1p(line_part[:, 1])
+    line_part[:, 14] = np.log1p(line_part[:, 14])
+    rows[:, :len(LINE_FEATURES)] = line_part
+    # small pages' context columns are gathered into one array; large pages get theirs
+    # from numpy, page by page
+    small_columns: list[list[float]] = [[] for _ in CONTEXT_FEATURES]
+    small_rows: list[range] = []
+    start = 0
+    for page in pages:
+        end = start + len(page.lines)
+        part = line_part[start:end]
+        words = part[:, 0]
+        if end == start:
+            continue
+        if end - start <= SMALL_PAGE_LINES and float(words.sum()) < _EXACT_FLOAT32_INTEGERS:
+            for column, values in zip(small_columns, _context_columns(part, page), strict=True):
+                column += values
+            small_rows.append(range(start, end))
+        else:
+            rows[start:end, len(LINE_FEATURES):] = _context(words, part, page)
+        start = end
+    if small_rows:
+        _put_rows(rows, small_rows, total, len(LINE_FEATURES),
+                  np.array(small_columns, dtype=np.float32).T)
+    return rows
+
+
+def _put_rows(rows: np.ndarray, at: list[range], total: int, column: int, values: np.ndarray
+              ) -> None:
+    """Write `values` into the rows `at` of `rows` (from `column` on)."""
+    if sum(map(len, at)) == total:
+        rows[:, column:] = values
+    else:
+        rows[np.concatenate([np.arange(r.start, r.stop) for r in at]), column:] = values
+
+
+def _add_line_rows(
+    columns: list[tuple[float, ...]],
+    page: PageLines,
+    rule_hits: Sequence[bool],
+    corpus_df: Sequence[int] | None,
+) -> None:
+    """Append the `LINE_FEATURES` of each line of `page` to `columns` (lengths and
+    corpus counts raw, before their log1p)."""
     n = len(page.lines)
     if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
-    columns: list[tuple[float, ...]] = []
+        return
     append = columns.append
     folded = page.folded
     counts = Counter(folded)
@@ -190,18 +255,6 @@ def page_features(
             2 <= words <= 30 and not sentence,
             len(first_tokens.intersection(lower)) / first_size if i else 1.0,
         ))
-    rows = np.empty((n, len(FEATURE_NAMES)), dtype=np.float32)
-    line_part = np.array(columns, dtype=np.float32)
-    line_part[:, 1] = np.log1p(line_part[:, 1])
-    line_part[:, 14] = np.log1p(line_part[:, 14])
-    rows[:, :len(LINE_FEATURES)] = line_part
-    words = line_part[:, 0]
-    if n <= SMALL_PAGE_LINES and float(words.sum()) < _EXACT_FLOAT32_INTEGERS:
-        context = _context_columns(line_part, page)
-        rows[:, len(LINE_FEATURES):] = np.array(context, dtype=np.float32).T
-    else:
-        rows[:, len(LINE_FEATURES):] = _context(words, line_part, page)
-    return rows
 
 
 def _context(words: np.ndarray, rows: np.ndarray, page: PageLines) -> np.ndarray:
@@ -310,20 +363,48 @@ def _windows(csum: np.ndarray, n: int, radii: tuple[int, ...]) -> list[np.ndarra
 
 def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
     """`first` (rows of `FEATURE_NAMES`) extended by `NEIGHBOUR_FEATURES` of predictions `p`."""
-    n = len(p)
-    rows = np.empty((n, len(SECOND_PASS_NAMES)), dtype=np.float32)
+    return pages_neighbour_features(first, p, [len(p)])
+
+
+def pages_neighbour_features(first: np.ndarray, p: np.ndarray, sizes: Sequence[int]
+                             ) -> np.ndarray:
+    """`neighbour_features` of several pages whose rows follow one another (`sizes`: each
+    page's line count); each page's rows are exactly its `neighbour_features`."""
+    total = len(p)
+    rows = np.empty((total, len(SECOND_PASS_NAMES)), dtype=np.float32)
     rows[:, :len(FEATURE_NAMES)] = first
-    out = rows[:, len(FEATURE_NAMES):]
-    if n == 0:
+    if total == 0:
         return rows
+    out = rows[:, len(FEATURE_NAMES):]
     words = first[:, 0]
+    weighted = p * np.maximum(words, 1.0)
+    word_list, p_list, weighted_list = words.tolist(), p.tolist(), weighted.tolist()
+    small_columns: list[list[float]] = [[] for _ in NEIGHBOUR_FEATURES]
+    small_rows: list[range] = []
+    start = 0
+    for n in sizes:
+        end = start + n
+        if end == start:
+            continue
+        page_words = word_list[start:end]
+        if n <= SMALL_PAGE_LINES and sum(page_words) < _EXACT_FLOAT32_INTEGERS:
+            columns = _neighbour_columns(page_words, p_list[start:end], weighted_list[start:end])
+            for column, values in zip(small_columns, columns, strict=True):
+                column += values
+            small_rows.append(range(start, end))
+        else:
+            out[start:end] = _neighbour_block(words[start:end], p[start:end])
+        start = end
+    if small_rows:
+        _put_rows(out, small_rows, total, 0, np.array(small_columns, dtype=np.float32).T)
+    return rows
+
+
+def _neighbour_block(words: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """`NEIGHBOUR_FEATURES` of one page with numpy (float32)."""
+    n = len(p)
+    out = np.empty((n, len(NEIGHBOUR_FEATURES)), dtype=np.float32)
     weights = np.maximum(words, 1.0)
-    if n <= SMALL_PAGE_LINES:
-        word_list = words.tolist()
-        if sum(word_list) < _EXACT_FLOAT32_INTEGERS:
-            out[:] = np.array(_neighbour_columns(word_list, p.tolist(), (p * weights).tolist()),
-                              dtype=np.float32).T
-            return rows
     stacked = np.empty((n, 4), dtype=np.float64)
     stacked[:, 0] = p
     stacked[:, 1] = 1.0
@@ -345,7 +426,7 @@ def neighbour_features(first: np.ndarray, p: np.ndarray) -> np.ndarray:
     out[:, 11] = _value_of_nearest(long, scores, above=False)
     low = np.concatenate((np.zeros(3), p, np.zeros(3)))
     out[:, 12:14] = low[_shifted(n, (0, 1, 2, 4, 5, 6)).reshape(n, 2, 3)].max(axis=2)
-    return rows
+    return out
 
 
 def _neighbour_columns(words: list[float], p: list[float], weighted: list[float]

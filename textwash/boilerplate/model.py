@@ -12,6 +12,7 @@ is `textwash.boilerplate`'s job. No training framework is needed at runtime.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -24,8 +25,8 @@ from textwash.boilerplate.features import (
     FEATURE_NAMES,
     SECOND_PASS_NAMES,
     PageLines,
-    neighbour_features,
     page_features,
+    pages_neighbour_features,
 )
 from textwash.boilerplate.rules import fold
 
@@ -216,10 +217,16 @@ class LineModel:
 
     def predict(self, first: np.ndarray) -> np.ndarray:
         """Probability that each line is main content, from its `FEATURE_NAMES` row."""
+        return self.predict_pages(first, [len(first)])
+
+    def predict_pages(self, first: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+        """`predict` for the rows of several pages one after the other (`sizes`: each
+        page's line count): each page gets exactly its own `predict`, with one pass of
+        each forest over all rows."""
         if not len(first):
             return np.zeros(0)
         p = self.first.predict(first)
-        return self.second.predict(neighbour_features(first, p.astype(np.float32)))
+        return self.second.predict(pages_neighbour_features(first, p.astype(np.float32), sizes))
 
     def save(self, path: Any) -> None:
         keys = np.array(sorted(self.site_counts), dtype=np.uint64)
