@@ -156,16 +156,20 @@ def build_bad_corpus(root: Path) -> None:
 @pytest.fixture
 def sabotage(monkeypatch: pytest.MonkeyPatch):
     """Make named inputs misbehave at the moment the flow cleans them."""
-    real_clean_file = textwash.runner.clean_file
+    real_clean_files = textwash.runner.clean_files
     real_extract = textwash.pipeline.extract_html
 
-    def clean_file(item, ctx, **kwargs):
-        if item.path == "vanishes.txt":
-            item.abs_path.unlink()
-        if item.path == "changes.txt":
-            with open(item.abs_path, "a") as handle:
-                handle.write("An added line.\n")
-        return real_clean_file(item, ctx, **kwargs)
+    def sabotaged(items):
+        for item in items:  # taken one by one, as the cleaning reaches each file
+            if item.path == "vanishes.txt":
+                item.abs_path.unlink()
+            if item.path == "changes.txt":
+                with open(item.abs_path, "a") as handle:
+                    handle.write("An added line.\n")
+            yield item
+
+    def clean_files(items, ctx, **kwargs):
+        return real_clean_files(sabotaged(items), ctx, **kwargs)
 
     def extract_html(markup: str):
         if "hangs" in CURRENT.get("path", ""):
@@ -184,16 +188,21 @@ def sabotage(monkeypatch: pytest.MonkeyPatch):
             raise RecursionError("maximum recursion depth exceeded")
         return real_normalize(text)
 
-    real_stages = textwash.pipeline._run_stages
+    real_prepare, real_finish = textwash.pipeline._prepare, textwash.pipeline._finish
 
-    def run_stages(raw, ctx, *rest):
+    def prepare(raw, ctx, *rest):
         CURRENT["path"] = raw.source_path
-        return real_stages(raw, ctx, *rest)
+        return real_prepare(raw, ctx, *rest)
 
-    monkeypatch.setattr(textwash.runner, "clean_file", clean_file)
+    def finish(doc, result, ctx):
+        CURRENT["path"] = doc.source_path
+        return real_finish(doc, result, ctx)
+
+    monkeypatch.setattr(textwash.runner, "clean_files", clean_files)
     monkeypatch.setattr(textwash.pipeline, "extract_html", extract_html)
     monkeypatch.setattr(textwash.pipeline, "normalize_whitespace", normalize_whitespace)
-    monkeypatch.setattr(textwash.pipeline, "_run_stages", run_stages)
+    monkeypatch.setattr(textwash.pipeline, "_prepare", prepare)
+    monkeypatch.setattr(textwash.pipeline, "_finish", finish)
 
 
 CURRENT: dict[str, str] = {}

@@ -1,14 +1,19 @@
-"""Clean one raw record into a `Document`, stage by stage, and one input file into records.
+"""Clean raw records into `Document`s, stage by stage, and input files into records.
 
 The stage order is the product's data flow for a single document:
 decode → repair → (HTML: extract main content) → boilerplate → whitespace → language.
+`clean_files` runs the text boilerplate stage for groups of documents of consecutive
+files in one call (its line classifier's numpy work costs per call about what it costs
+per line), every other stage per document; each file ends exactly as it would alone.
 Everything here is plain Python, usable without Prefect (`textwash clean`, tests,
 benchmarks); the flow in `flows/clean_corpus.py` only batches and schedules it.
 Per-document work is bounded: size caps before the expensive stages, a structural check
 before HTML parsing (markup beyond it is cleaned as plain text, with the reason in
-`signals["html_fallback"]`), and a time limit (`textwash.deadline`) around the whole
-document; exceeding a hard bound fails that document with a reason code, never the file
-or the run.
+`signals["html_fallback"]`), and time limits (`textwash.deadline`): one around a
+document's stages before the boilerplate stage, one around its stages after it, and one
+around a group's boilerplate stage, which on overrunning or failing is redone document by
+document. Exceeding a hard bound fails that document with a reason code, never the
+file or the run.
 """
 
 from __future__ import annotations
@@ -17,14 +22,21 @@ import hashlib
 import os
 import re
 import tomllib
-from collections import Counter
-from collections.abc import Collection, Iterator, Mapping
+from collections import Counter, deque
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from textwash.boilerplate import BoilerplateResult, line_key, strip_boilerplate, word_count
+from textwash.boilerplate import (
+    BoilerplateResult,
+    PageToStrip,
+    line_key,
+    strip_boilerplate_many,
+    word_count,
+)
 from textwash.config import DEFAULT_CONFIG, Config, Limits
 from textwash.deadline import DeadlineExceeded, time_limit
 from textwash.decoded_cache import DecodedCacheReader, DecodedCacheWriter
@@ -86,9 +98,12 @@ def strip_document_boilerplate(
     and title logic run on what it returns; the line classifier (trained on whole
     flattened pages) judges plain text.
     """
-    return strip_boilerplate(
-        text, title=title, template_keys=template_keys, use_model=kind != "html"
-    )
+    return strip_boilerplate_many([_page_to_strip(text, kind, title, template_keys)])[0]
+
+
+def _page_to_strip(text: str, kind: DocumentKind, title: str | None,
+                   template_keys: Collection[str]) -> PageToStrip:
+    return PageToStrip(text, title, template_keys, use_model=kind != "html")
 
 
 def clean_raw_record(
@@ -98,10 +113,34 @@ def clean_raw_record(
 
     `decoded` is this record's decode-and-repair result when an earlier pass made it
     (the fingerprint pass's cache); the decode stage then only copies it.
-    Limits: `max_document_bytes` before anything, `document_timeout_s` for all stages
-    together (`document-timeout`), and Python's recursion limit (`too-deeply-nested`).
+    Limits: `max_document_bytes` before anything, `document_timeout_s` for each group of
+    stages (`document-timeout`), and Python's recursion limit (`too-deeply-nested`).
     HTML over its size or shape bounds is not a failure: it becomes plain text.
     """
+    doc = _prepare(raw, ctx, decoded)
+    [result] = _strip_pages([(doc, _page_of(doc, ctx))], ctx)
+    if isinstance(result, Exception):
+        raise result
+    return _finish(doc, result, ctx)
+
+
+@contextmanager
+def _bounded(limits: Limits, what: str) -> Iterator[None]:
+    """The time limit of a group of stages, and the document errors that limits become."""
+    try:
+        with time_limit(limits.document_timeout_s, what):
+            yield
+    except DeadlineExceeded as exc:
+        raise DocumentError("document-timeout", str(exc)) from None
+    except RecursionError as exc:
+        raise DocumentError(
+            "too-deeply-nested", f"structure too deep to process: {exc}") from None
+
+
+def _prepare(
+    raw: RawRecord, ctx: CleanContext, decoded: DecodedAndRepaired | None = None
+) -> Document:
+    """The stages before the text boilerplate stage: decode, repair, HTML extraction."""
     limits = ctx.config.limits
     if len(raw.data) > limits.max_document_bytes:
         raise DocumentError(
@@ -110,50 +149,66 @@ def clean_raw_record(
         )
     if limits.document_timeout_s:
         warm_up()
-    try:
-        with time_limit(limits.document_timeout_s, "cleaning the document"):
-            return _run_stages(raw, ctx, decoded)
-    except DeadlineExceeded as exc:
-        raise DocumentError("document-timeout", str(exc)) from None
-    except RecursionError as exc:
-        raise DocumentError(
-            "too-deeply-nested", f"structure too deep to process: {exc}"
-        ) from None
+    with _bounded(limits, "cleaning the document"):
+        doc = Document(
+            id=document_id(raw.source_path, raw.index),
+            source_path=raw.source_path,
+            index=raw.index,
+            kind=raw.kind,
+            url=raw.url,
+            title=raw.title,
+            metadata=dict(raw.metadata),
+        )
+        if raw.input_id is not None:
+            doc.metadata["input_id"] = raw.input_id
+        _decode_and_repair(doc, raw, ctx.config, decoded)
+        if doc.kind == "html":
+            _extract_html(doc, limits)
+        doc.lines_in = sum(1 for line in doc.text.split("\n") if line.strip())
+        return doc
 
 
-def _run_stages(
-    raw: RawRecord, ctx: CleanContext, decoded: DecodedAndRepaired | None = None
-) -> Document:
-    limits = ctx.config.limits
-    doc = Document(
-        id=document_id(raw.source_path, raw.index),
-        source_path=raw.source_path,
-        index=raw.index,
-        kind=raw.kind,
-        url=raw.url,
-        title=raw.title,
-        metadata=dict(raw.metadata),
-    )
-    if raw.input_id is not None:
-        doc.metadata["input_id"] = raw.input_id
-    _decode_and_repair(doc, raw, ctx.config, decoded)
-    if doc.kind == "html":
-        _extract_html(doc, limits)
-    doc.lines_in = sum(1 for line in doc.text.split("\n") if line.strip())
+def _page_of(doc: Document, ctx: CleanContext) -> PageToStrip:
     site = site_of(doc.url, doc.source_path)
-    result = strip_document_boilerplate(
-        doc.text, kind=doc.kind, title=doc.title,
-        template_keys=ctx.template_keys.get(site, frozenset()),
-    )
-    doc.title = result.title
-    doc.removed.extend(result.removed)
-    doc.lines_in = max(doc.lines_in, result.lines_in)
-    doc.text = normalize_whitespace(result.text)
-    language = identify(doc.text, ctx.config.language_max_chars)
-    doc.language = language.language
-    doc.language_confidence = language.confidence
-    doc.languages = language.languages
-    return doc
+    return _page_to_strip(doc.text, doc.kind, doc.title,
+                          ctx.template_keys.get(site, frozenset()))
+
+
+def _strip_pages(prepared: list[tuple[Document, PageToStrip]], ctx: CleanContext
+                 ) -> list[BoilerplateResult | Exception]:
+    """The text boilerplate stage for a group of documents in one call, under one time
+    limit; a group that fails or overruns is redone document by document, so only the
+    document at fault fails (with `DocumentError`, or the exception of a bug)."""
+    pages = [page for _, page in prepared]
+    limits = ctx.config.limits
+    if len(pages) > 1:
+        try:
+            with _bounded(limits, f"the boilerplate stage of {len(pages)} documents"):
+                return list(strip_boilerplate_many(pages))
+        except Exception:  # noqa: BLE001, S110 - each document again, alone
+            pass
+    results: list[BoilerplateResult | Exception] = []
+    for page in pages:
+        try:
+            with _bounded(limits, "cleaning the document"):
+                results.append(strip_boilerplate_many([page])[0])
+        except Exception as exc:  # noqa: BLE001 - the caller tells bugs from limits
+            results.append(exc)
+    return results
+
+
+def _finish(doc: Document, result: BoilerplateResult, ctx: CleanContext) -> Document:
+    """The stages after the text boilerplate stage: whitespace, language."""
+    with _bounded(ctx.config.limits, "cleaning the document"):
+        doc.title = result.title
+        doc.removed.extend(result.removed)
+        doc.lines_in = max(doc.lines_in, result.lines_in)
+        doc.text = normalize_whitespace(result.text)
+        language = identify(doc.text, ctx.config.language_max_chars)
+        doc.language = language.language
+        doc.language_confidence = language.confidence
+        doc.languages = language.languages
+        return doc
 
 
 def _decode_and_repair(
@@ -257,6 +312,7 @@ _WARM_UP_SAMPLES = (
               f"</head><body><article><p>{_WARM_UP_PARAGRAPH}</p></article></body></html>"),
 )
 _warmed_up_in: int | None = None
+_NO_TIME_LIMIT = CleanContext(Config(limits=Limits(document_timeout_s=0)))
 
 
 def warm_up() -> None:
@@ -272,7 +328,7 @@ def warm_up() -> None:
     _warmed_up_in = os.getpid()
     try:
         for sample in _WARM_UP_SAMPLES:
-            _run_stages(sample, CleanContext())
+            clean_raw_record(sample, _NO_TIME_LIMIT)
         identify(_WARM_UP_PARAGRAPH)  # whatever the stages left of the samples
     except Exception:  # noqa: BLE001, S110 - a broken stage fails the real documents
         pass
@@ -300,6 +356,13 @@ class FileOutcome:
     sha256: str | None = None
 
 
+#: The text boilerplate stage runs for up to this many documents in one call (its line
+#: classifier's numpy work costs per call about as much as per line for pages of a few
+#: lines), and for at most this many characters of text together.
+STRIP_GROUP_DOCUMENTS = 64
+STRIP_GROUP_CHARS = 1_000_000
+
+
 def clean_file(
     item: InputFile,
     ctx: CleanContext,
@@ -307,50 +370,153 @@ def clean_file(
     keep_documents: bool = True,
     decoded: DecodedCacheReader | None = None,
 ) -> FileOutcome:
-    """Clean every record of one input file; never raises for bad input.
+    """Clean every record of one input file; never raises for bad input (`clean_files`)."""
+    [outcome] = clean_files([item], ctx, keep_documents=keep_documents, decoded=decoded)
+    return outcome
 
-    `decoded` holds the fingerprint pass's decode results for the file's text records.
+
+def clean_files(
+    items: Iterable[InputFile],
+    ctx: CleanContext,
+    *,
+    keep_documents: bool = True,
+    decoded: DecodedCacheReader | None = None,
+) -> Iterator[FileOutcome]:
+    """Clean every record of each input file, in order; one outcome per file, in order.
+
+    `decoded` holds the fingerprint pass's decode results for the files' text records.
     A whole-file problem (unreadable, corrupt gzip, changed while read, ...) ends the
     file as skipped or failed with its reason; a record that cannot be cleaned, for
     whatever cause, becomes a record failure and the file's other records still count.
+    Records of consecutive files share the text boilerplate stage in groups
+    (`STRIP_GROUP_DOCUMENTS`); a file's outcome comes once its last group is done.
+    Items are read lazily, one file at a time.
     """
-    if item.skip_reason:
-        return FileOutcome(item, "skipped", reason=item.skip_reason)
-    outcome = FileOutcome(item, "cleaned")
+    group: list[_Slot] = []
+    group_chars = 0
+    waiting: deque[_FileSlots] = deque()
+    for item in items:
+        file = _FileSlots(FileOutcome(item, "cleaned"))
+        waiting.append(file)
+        if item.skip_reason:
+            file.outcome = FileOutcome(item, "skipped", reason=item.skip_reason)
+            file.final = True
+        else:
+            for slot in _read_and_prepare(file, ctx, decoded):
+                group.append(slot)
+                group_chars += len(slot.page.text) if slot.page else 0
+                if len(group) >= STRIP_GROUP_DOCUMENTS or group_chars >= STRIP_GROUP_CHARS:
+                    _finish_group(group, ctx)
+                    group, group_chars = [], 0
+        while waiting and waiting[0].done():
+            yield waiting.popleft().settle(keep_documents)
+    _finish_group(group, ctx)
+    while waiting:
+        yield waiting.popleft().settle(keep_documents)
+
+
+@dataclass(slots=True)
+class _Slot:
+    """One record on its way: prepared, waiting for its group, then a document or a failure."""
+
+    path: str
+    raw: RawRecord
+    doc: Document | None = None
+    page: PageToStrip | None = None
+    failure: RecordFailure | None = None
+    pending: bool = False  # prepared, waiting for its group
+
+
+@dataclass(slots=True)
+class _FileSlots:
+    outcome: FileOutcome
+    slots: list[_Slot | RecordFailure] = field(default_factory=list)
+    final: bool = False  # read to its end, or ended by an error of the whole file
+
+    def done(self) -> bool:
+        return self.final and not any(
+            isinstance(slot, _Slot) and slot.pending for slot in self.slots)
+
+    def settle(self, keep_documents: bool) -> FileOutcome:
+        outcome = self.outcome
+        if outcome.status != "cleaned":
+            return outcome
+        for slot in self.slots:
+            if isinstance(slot, RecordFailure):
+                outcome.failures.append(slot)
+            elif slot.failure is not None:
+                outcome.failures.append(slot.failure)
+            else:
+                outcome.lines.append(dumps(to_record(slot.doc)))
+                if keep_documents:
+                    outcome.documents.append(slot.doc)
+        _settle_status(outcome)
+        return outcome
+
+
+def _read_and_prepare(file: _FileSlots, ctx: CleanContext, decoded: DecodedCacheReader | None
+                      ) -> Iterator[_Slot]:
+    """Read the file's records, run the stages before the boilerplate stage on each and
+    yield those that reached it; the file's slots keep every record in order."""
+    item = file.outcome.item
     receipt = ReadReceipt()
     try:
         for raw in iter_records(item, ctx.config.limits, receipt):
             if isinstance(raw, RecordFailure):
-                outcome.failures.append(raw)
+                file.slots.append(raw)
                 continue
             cached = (decoded.get(item.path, raw.index, raw.data)
                       if decoded is not None and raw.kind == "text" else None)
+            slot = _Slot(item.path, raw)
+            file.slots.append(slot)
             try:
-                doc = clean_raw_record(raw, ctx, cached)
-            except DocumentError as exc:
-                outcome.failures.append(
-                    RecordFailure(item.path, raw.index, raw.index + 1, exc.reason, str(exc))
-                )
-                continue
+                slot.doc = _prepare(raw, ctx, cached)
+                slot.page = _page_of(slot.doc, ctx)
             except Exception as exc:  # noqa: BLE001 - a bug on one record must not stop the file
-                outcome.failures.append(
-                    RecordFailure(item.path, raw.index, raw.index + 1, "internal-error",
-                                  f"{type(exc).__name__}: {exc}")
-                )
+                slot.failure = _record_failure(slot, exc)
                 continue
-            outcome.lines.append(dumps(to_record(doc)))
-            if keep_documents:
-                outcome.documents.append(doc)
+            slot.pending = True
+            yield slot
     except InputError as exc:
-        return FileOutcome(item, exc.status, reason=exc.reason, error=str(exc))
+        file.outcome = FileOutcome(item, exc.status, reason=exc.reason, error=str(exc))
     except Exception as exc:  # noqa: BLE001 - a bug on one file must not stop the run
-        return FileOutcome(
+        file.outcome = FileOutcome(
             item, "failed", reason="internal-error", error=f"{type(exc).__name__}: {exc}"
         )
-    outcome.sha256 = receipt.sha256
+    else:
+        file.outcome.sha256 = receipt.sha256
+    file.final = True
+
+
+def _finish_group(group: list[_Slot], ctx: CleanContext) -> None:
+    """The boilerplate stage for the group's documents together, then the later stages
+    one document at a time."""
+    if not group:
+        return
+    results = _strip_pages([(slot.doc, slot.page) for slot in group
+                            ], ctx)
+    for slot, result in zip(group, results, strict=True):
+        slot.page, slot.pending = None, False
+        try:
+            if isinstance(result, Exception):
+                raise result
+            slot.doc = _finish(slot.doc, result, ctx)
+        except Exception as exc:  # noqa: BLE001 - a bug on one record must not stop the file
+            slot.failure = _record_failure(slot, exc)
+
+
+def _record_failure(slot: _Slot, exc: Exception) -> RecordFailure:
+    index = slot.raw.index
+    if isinstance(exc, DocumentError):
+        return RecordFailure(slot.path, index, index + 1, exc.reason, str(exc))
+    return RecordFailure(slot.path, index, index + 1, "internal-error",
+                         f"{type(exc).__name__}: {exc}")
+
+
+def _settle_status(outcome: FileOutcome) -> None:
     if not outcome.lines and outcome.failures:
         outcome.status = "failed"
-        if item.format != "jsonl" and len(outcome.failures) == 1:
+        if outcome.item.format != "jsonl" and len(outcome.failures) == 1:
             # A one-document file fails for its document's reason.
             outcome.reason, outcome.error = outcome.failures[0].reason, outcome.failures[0].error
         else:
@@ -362,7 +528,6 @@ def clean_file(
     elif not outcome.lines:
         outcome.status = "skipped"
         outcome.reason = "no-records"
-    return outcome
 
 
 def template_fingerprints(

@@ -35,7 +35,7 @@ from textwash.decoded_cache import (
 )
 from textwash.failpoints import failpoint
 from textwash.inputs import InputFile
-from textwash.pipeline import CleanContext, FileOutcome, clean_file, template_fingerprints
+from textwash.pipeline import CleanContext, FileOutcome, clean_files, template_fingerprints
 from textwash.provenance import cleaning_settings_digest
 from textwash.state import InputState, StateDB
 from textwash.stats import RunStats
@@ -213,8 +213,8 @@ def clean_batch(items: list[InputFile], ctx: CleanContext, staging_dir: Path) ->
     cache_path = batch_cache_path(cache_dir_for(staging_dir), paths)
     decoded = DecodedCacheReader(cache_path, paths)
     try:
-        for position, item in enumerate(items):
-            outcome = clean_file(item, ctx, decoded=decoded)
+        for position, outcome in enumerate(clean_files(items, ctx, decoded=decoded)):
+            item = outcome.item
             entry = _entry_for(outcome)
             if outcome.lines:
                 target = os.path.join(batch_folder, f"{position}{OUTPUT_SUFFIX}")
