@@ -62,7 +62,7 @@ STAGES: dict[str, list[tuple[str, str]]] = {
     "decode": [("textwash.decode", "decode_bytes")],
     "repair": [("textwash.repair", "repair_text")],
     "html": [("textwash.pipeline", "extract_html")],
-    "boilerplate": [("textwash.pipeline", "strip_boilerplate")],
+    "boilerplate": [("textwash.pipeline", "strip_boilerplate_many")],
     "language": [("textwash.pipeline", "identify")],
     "language: detector load (once per process)": [("textwash.language", "detector")],
     "normalize": [("textwash.pipeline", "normalize_whitespace")],
