@@ -9,7 +9,9 @@ classifier (`model.py`), which sees the whole page — position, word mass aroun
 line, neighbours' scores — and drops what a reader would skip (`short-fragment` for a
 line of a few words, `low-content` otherwise). Which lines the model keeps is decided per
 page, as the set with the best expected word-F1 under its scores (`select_content`), not
-by one fixed cut-off. This package does not parse HTML
+by one fixed cut-off. `strip_boilerplate_many` judges many pages in one call, each to
+exactly the result `strip_boilerplate` gives it alone: the classifier's numpy work then
+runs once for all their lines. This package does not parse HTML
 (`textwash.html` does) and does not count templates across documents (the run state does).
 """
 

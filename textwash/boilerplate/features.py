@@ -5,8 +5,10 @@ row of numbers per line: what the line looks like (length, punctuation, stopword
 and where it sits (position, word mass around it, distance to the nearest long line, runs
 of short lines, …). `neighbour_features` adds, for the second pass, the first pass's
 predictions around each line (jusText-style context smoothing, learnt instead of
-hand-tuned). The training script and the runtime share this module, so the two can never
-disagree. It makes no decision and knows nothing about the model.
+hand-tuned). `pages_features` and `pages_neighbour_features` do the same for several
+pages at once, each page's rows exactly as alone. The training script and the runtime
+share this module, so the two can never disagree. It makes no decision and knows nothing
+about the model.
 """
 
 from __future__ import annotations
