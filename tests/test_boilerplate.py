@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from textwash.boilerplate import (
     PageToStrip,
@@ -190,7 +191,11 @@ def test_selection_of_a_few_lines_equals_the_numpy_selection(monkeypatch):
         monkeypatch.undo()
 
 
-def test_pages_stripped_together_come_out_as_each_does_alone():
+@pytest.mark.parametrize("batch_lines", [1024, 10])
+def test_pages_stripped_together_come_out_as_each_does_alone(batch_lines, monkeypatch):
+    import textwash.boilerplate
+
+    monkeypatch.setattr(textwash.boilerplate, "MODEL_BATCH_LINES", batch_lines)
     banner = "Subscribe to our newsletter for the latest city news"
     pages = [
         PageToStrip(page(*NAVIGATION, HEADLINE, *PARAGRAPHS)),

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -41,6 +41,11 @@ __all__ = [
     "BoilerplateResult", "BoilerplateSettings", "LineModel", "PageToStrip", "line_key",
     "strip_boilerplate", "strip_boilerplate_many", "word_count",
 ]
+
+#: The line classifier scores the lines of consecutive pages together up to this many
+#: lines (a larger page alone): on pages of a few lines numpy's cost per call matters, on
+#: large ones the memory of its per-line arrays (~8 KB a line).
+MODEL_BATCH_LINES = 1024
 
 _TITLE_SEPARATOR = re.compile(r"\s+(?:\||-|–|—|::|·|•|»)\s+")
 
@@ -151,20 +156,40 @@ def strip_boilerplate_many(
     scored = [lines for lines, page in zip(judged, pages, strict=True) if page.use_model]
     if scored:
         model = model or default_model()
-        features = pages_features(
-            [lines.page for lines in scored], [lines.rule_hits() for lines in scored],
-            [model.corpus_df_of_digests(lines.digests) for lines in scored],
-        )
-        sizes = [len(lines.page.lines) for lines in scored]
-        scores = model.predict_pages(features, sizes)
-        word_column = features[:, FEATURE_NAMES.index("words")]
-        start = 0
-        for lines, size in zip(scored, sizes, strict=True):
-            lines.scores = scores[start:start + size]
-            lines.word_column = word_column[start:start + size]
-            start += size
+        for batch in _model_batches(scored):
+            _score(batch, model)
     return [_decide(lines, page, model, settings)
             for lines, page in zip(judged, pages, strict=True)]
+
+
+def _model_batches(pages: list[_RuledLines]) -> Iterator[list[_RuledLines]]:
+    """Consecutive pages of at most `MODEL_BATCH_LINES` lines together (a larger page alone)."""
+    batch: list[_RuledLines] = []
+    lines = 0
+    for page in pages:
+        size = len(page.page.lines)
+        if batch and lines + size > MODEL_BATCH_LINES:
+            yield batch
+            batch, lines = [], 0
+        batch.append(page)
+        lines += size
+    if batch:
+        yield batch
+
+
+def _score(pages: list[_RuledLines], model: LineModel) -> None:
+    features = pages_features(
+        [lines.page for lines in pages], [lines.rule_hits() for lines in pages],
+        [model.corpus_df_of_digests(lines.digests) for lines in pages],
+    )
+    sizes = [len(lines.page.lines) for lines in pages]
+    scores = model.predict_pages(features, sizes)
+    word_column = features[:, FEATURE_NAMES.index("words")]
+    start = 0
+    for lines, size in zip(pages, sizes, strict=True):
+        lines.scores = scores[start:start + size]
+        lines.word_column = word_column[start:start + size]
+        start += size
 
 
 @dataclass(slots=True)
