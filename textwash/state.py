@@ -214,8 +214,8 @@ class StateDB:
             )
             conn.executemany(
                 "INSERT OR IGNORE INTO template_lines VALUES (?, ?, ?)",
-                [(site, key, doc_hash) for _, documents in group
-                 for site, doc_hash, keys in documents for key in keys],
+                sorted([(site, key, doc_hash) for _, documents in group
+                        for site, doc_hash, keys in documents for key in keys]),
             )
             if after_each is not None:
                 for _ in group:
