@@ -19,7 +19,9 @@ the run (read, decode, repair, HTML, boilerplate, language, normalize, write, te
 keys, run state), Prefect's share of the flow's wall and CPU time (same run), the
 2-worker speed-up (with the load average: the machine is shared), and peak RSS (the run
 process and its worker processes). TEXTWASH_BENCH_DOCS sets the corpus size for a quick
-look; the targets hold for the default 10,000.
+look; the targets hold for the default 10,000. Beside them, one library run on the
+1,497 real pages of wcxb-dev-text (from ../shared, copied under .bench/; skipped when
+absent): real pages are ten times longer than the seeds and full of new words.
 Usage: python -m bench.run throughput
 """
 
@@ -44,11 +46,12 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from bench.common import REPO, Row, load_average
+from bench.common import REPO, Row, load_average, missing_row, shared_path
 
 DOCS = int(os.environ.get("TEXTWASH_BENCH_DOCS", "10000"))
 WORK = REPO / ".bench" / "throughput"
 CORPUS = REPO / ".bench" / "synthetic" / f"raw-{DOCS}"
+REAL_PAGES = REPO / ".bench" / "real-pages"
 # Rounds of (library, flow 1 worker, flow 2 workers), interleaved; rows take each mode's
 # fastest round. TEXTWASH_BENCH_ROUNDS=1 for a quick look.
 ROUNDS = int(os.environ.get("TEXTWASH_BENCH_ROUNDS", "2"))
@@ -115,9 +118,44 @@ def rows() -> list[Row]:
     outputs = [_outputs(WORK / run["output"]) for mode_runs in runs.values()
                for run in mode_runs]
     identical = all(output == outputs[0] for output in outputs)
+    real = _real_pages_corpus()
+    real_rows = ([missing_row("end-to-end on real pages, library", "bench/wcxb-dev-text")]
+                 if real is None else
+                 _real_page_rows(real, _measure("library", real[0], api_url, 1,
+                                                name="out-real-pages")))
     shutil.rmtree(old_outputs, ignore_errors=True)
     return _rows(inputs, corpus.bytes, runs, (healthy_seconds, server_seconds),
-                 identical)
+                 identical) + real_rows
+
+
+def _real_pages_corpus() -> tuple[Path, int, int] | None:
+    """The wcxb-dev-text pages copied into a folder under .bench/ (an input folder's
+    symlinks to files outside it are refused), or None without ../shared."""
+    source = shared_path("bench", "wcxb-dev-text")
+    if source is None:
+        return None
+    pages = sorted(source.glob("*.txt"))
+    REAL_PAGES.mkdir(parents=True, exist_ok=True)
+    for page in pages:
+        target = REAL_PAGES / page.name
+        if not target.exists() or target.stat().st_size != page.stat().st_size:
+            shutil.copyfile(page, target)
+    return REAL_PAGES, len(pages), sum(page.stat().st_size for page in pages)
+
+
+def _real_page_rows(real: tuple[Path, int, int], run: dict[str, Any]) -> list[Row]:
+    """Real pages are ten times the seeds' size and full of new words: the synthetic
+    corpus's figure is not what a crawl of real pages gets."""
+    _, pages, size = real
+    docs = run["documents"]
+    stages = sorted(((seconds, name) for name, seconds in run["stages"].items() if seconds),
+                    reverse=True)
+    return [Row("end-to-end on real pages, library, per CPU-second",
+                f"{docs / run['cpu']:,.1f} docs/s", "",
+                f"wcxb-dev-text: {pages:,} pages, {size / 1e6:.1f} MB",
+                f"{size / run['cpu'] / 1e6:.2f} MB/s; {run['cpu']:.1f} CPU-s, one round; "
+                "CPU per page: " + ", ".join(f"{name} {seconds * 1000 / docs:.2f} ms"
+                                              for seconds, name in stages[:6]))]
 
 
 def _first_api_answer(api_url: str) -> None:
@@ -255,11 +293,13 @@ def _set_aside_old_outputs() -> Path:
     return trash
 
 
-def _measure(mode: str, corpus: Path, api_url: str, round_number: int, *, workers: int = 1
-             ) -> dict[str, Any]:
+def _measure(mode: str, corpus: Path, api_url: str, round_number: int, *, workers: int = 1,
+             name: str | None = None) -> dict[str, Any]:
     # A folder of its own per run: deleting one just before a run would slow its writes.
-    name = f"out-{mode}" if mode == "library" else f"out-{mode}-{workers}"
-    output = WORK / f"{name}-round{round_number}"
+    if name is None:
+        name = f"out-{mode}" if mode == "library" else f"out-{mode}-{workers}"
+        name = f"{name}-round{round_number}"
+    output = WORK / name
     env = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_HOME": str(WORK / "prefect-home"),
            "PREFECT_LOGGING_LEVEL": "WARNING", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     done = subprocess.run(
