@@ -118,7 +118,7 @@ def clean_raw_record(
     HTML over its size or shape bounds is not a failure: it becomes plain text.
     """
     doc = _prepare(raw, ctx, decoded)
-    [result] = _strip_pages([(doc, _page_of(doc, ctx))], ctx)
+    [result] = _strip_pages([_page_of(doc, ctx)], ctx)
     if isinstance(result, Exception):
         raise result
     return _finish(doc, result, ctx)
@@ -174,12 +174,11 @@ def _page_of(doc: Document, ctx: CleanContext) -> PageToStrip:
                           ctx.template_keys.get(site, frozenset()))
 
 
-def _strip_pages(prepared: list[tuple[Document, PageToStrip]], ctx: CleanContext
+def _strip_pages(pages: list[PageToStrip], ctx: CleanContext
                  ) -> list[BoilerplateResult | Exception]:
     """The text boilerplate stage for a group of documents in one call, under one time
     limit; a group that fails or overruns is redone document by document, so only the
     document at fault fails (with `DocumentError`, or the exception of a bug)."""
-    pages = [page for _, page in prepared]
     limits = ctx.config.limits
     if len(pages) > 1:
         try:
@@ -404,7 +403,7 @@ def clean_files(
         else:
             for slot in _read_and_prepare(file, ctx, decoded):
                 group.append(slot)
-                group_chars += len(slot.page.text) if slot.page else 0
+                group_chars += len(slot.page.text)
                 if len(group) >= STRIP_GROUP_DOCUMENTS or group_chars >= STRIP_GROUP_CHARS:
                     _finish_group(group, ctx)
                     group, group_chars = [], 0
@@ -424,7 +423,6 @@ class _Slot:
     doc: Document | None = None
     page: PageToStrip | None = None
     failure: RecordFailure | None = None
-    pending: bool = False  # prepared, waiting for its group
 
 
 @dataclass(slots=True)
@@ -434,8 +432,9 @@ class _FileSlots:
     final: bool = False  # read to its end, or ended by an error of the whole file
 
     def done(self) -> bool:
+        """Read to its end and none of its records waiting for its group (`page` set)."""
         return self.final and not any(
-            isinstance(slot, _Slot) and slot.pending for slot in self.slots)
+            isinstance(slot, _Slot) and slot.page is not None for slot in self.slots)
 
     def settle(self, keep_documents: bool) -> FileOutcome:
         outcome = self.outcome
@@ -475,7 +474,6 @@ def _read_and_prepare(file: _FileSlots, ctx: CleanContext, decoded: DecodedCache
             except Exception as exc:  # noqa: BLE001 - a bug on one record must not stop the file
                 slot.failure = _record_failure(slot, exc)
                 continue
-            slot.pending = True
             yield slot
     except InputError as exc:
         file.outcome = FileOutcome(item, exc.status, reason=exc.reason, error=str(exc))
@@ -493,10 +491,9 @@ def _finish_group(group: list[_Slot], ctx: CleanContext) -> None:
     one document at a time."""
     if not group:
         return
-    results = _strip_pages([(slot.doc, slot.page) for slot in group
-                            ], ctx)
+    results = _strip_pages([slot.page for slot in group], ctx)
     for slot, result in zip(group, results, strict=True):
-        slot.page, slot.pending = None, False
+        slot.page = None  # no longer waiting
         try:
             if isinstance(result, Exception):
                 raise result
