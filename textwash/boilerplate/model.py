@@ -34,6 +34,9 @@ MODEL_FILE = "boilerplate.npz"
 #: Pages of at most this many lines have their row offsets kept by a forest (about 1.5 MB
 #: for all of them); larger pages, rarer and costlier anyway, compute their own.
 _CACHED_PAGE_LINES = 64
+#: Rows walked through the trees at once: the per-node arrays of 128 rows (~90 KB each)
+#: stay in the CPU's cache; 800 rows at once took twice as long a row.
+_ROWS_AT_ONCE = 128
 
 
 def line_hash(line: str) -> int:
@@ -94,12 +97,18 @@ class Forest:
             found = (offsets, offsets + self.root_feature)
             for array in found:
                 array.flags.writeable = False
-            if n <= _CACHED_PAGE_LINES:
+            if n <= _CACHED_PAGE_LINES or n == _ROWS_AT_ONCE:
                 self._offsets[n, width] = found
         return found
 
     def raw_score(self, x: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values for each row of float32 features `x`."""
+        if len(x) > _ROWS_AT_ONCE:
+            return np.concatenate([self._raw_score(x[start:start + _ROWS_AT_ONCE])
+                                   for start in range(0, len(x), _ROWS_AT_ONCE)])
+        return self._raw_score(x)
+
+    def _raw_score(self, x: np.ndarray) -> np.ndarray:
         n, width = x.shape
         x = x.astype(np.float32, copy=False)
         flat = x.ravel()
