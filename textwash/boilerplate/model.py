@@ -230,8 +230,8 @@ class LineModel:
 
     def predict_pages(self, first: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
         """`predict` for the rows of several pages one after the other (`sizes`: each
-        page's line count): each page gets exactly its own `predict`, with one pass of
-        each forest over all rows."""
+        page's line count): each page gets exactly its own `predict`, with each forest run
+        once over all rows."""
         if not len(first):
             return np.zeros(0)
         p = self.first.predict(first)
