@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -156,37 +156,57 @@ def pages_features(
     line_part[:, 1] = np.log1p(line_part[:, 1])
     line_part[:, 14] = np.log1p(line_part[:, 14])
     rows[:, :len(LINE_FEATURES)] = line_part
-    # small pages' context columns are gathered into one array; large pages get theirs
-    # from numpy, page by page
-    small_columns: list[list[float]] = [[] for _ in CONTEXT_FEATURES]
-    small_rows: list[range] = []
-    start = 0
-    for page in pages:
-        end = start + len(page.lines)
+    sizes = [len(page.lines) for page in pages]
+
+    def python_columns(page: int, start: int, end: int) -> list[list[float]] | None:
         part = line_part[start:end]
-        words = part[:, 0]
-        if end == start:
-            continue
-        if end - start <= SMALL_PAGE_LINES and float(words.sum()) < _EXACT_FLOAT32_INTEGERS:
-            for column, values in zip(small_columns, _context_columns(part, page), strict=True):
-                column += values
-            small_rows.append(range(start, end))
-        else:
-            rows[start:end, len(LINE_FEATURES):] = _context(words, part, page)
-        start = end
-    if small_rows:
-        _put_rows(rows, small_rows, total, len(LINE_FEATURES),
-                  np.array(small_columns, dtype=np.float32).T)
+        if end - start > SMALL_PAGE_LINES or float(part[:, 0].sum()) >= _EXACT_FLOAT32_INTEGERS:
+            return None
+        return _context_columns(part, pages[page])
+
+    def numpy_block(page: int, start: int, end: int) -> np.ndarray:
+        part = line_part[start:end]
+        return _context(part[:, 0], part, pages[page])
+
+    _fill_by_page(rows[:, len(LINE_FEATURES):], sizes, python_columns, numpy_block)
     return rows
 
 
-def _put_rows(rows: np.ndarray, at: list[range], total: int, column: int, values: np.ndarray
-              ) -> None:
-    """Write `values` into the rows `at` of `rows` (from `column` on)."""
-    if sum(map(len, at)) == total:
-        rows[:, column:] = values
+def _fill_by_page(
+    out: np.ndarray,
+    sizes: Sequence[int],
+    python_columns: Callable[[int, int, int], list[list[float]] | None],
+    numpy_block: Callable[[int, int, int], np.ndarray],
+) -> None:
+    """Fill `out` (one row per line of consecutive pages of `sizes` lines) page by page.
+
+    `python_columns(page, start, end)` gives a small page's columns as Python lists (None
+    when the page needs numpy; `numpy_block(page, start, end)` then gives its rows): the
+    small pages' columns become one array together, one numpy call for them all.
+    """
+    gathered: list[list[float]] = []
+    small: list[int] = []
+    start = 0
+    for page, size in enumerate(sizes):
+        end = start + size
+        if size:
+            columns = python_columns(page, start, end)
+            if columns is None:
+                out[start:end] = numpy_block(page, start, end)
+            else:
+                if not gathered:
+                    gathered = [[] for _ in columns]
+                for column, values in zip(gathered, columns, strict=True):
+                    column += values
+                small.extend(range(start, end))
+        start = end
+    if not small:
+        return
+    values = np.array(gathered, dtype=np.float32).T
+    if len(small) == len(out):
+        out[:] = values
     else:
-        rows[np.concatenate([np.arange(r.start, r.stop) for r in at]), column:] = values
+        out[np.array(small)] = values
 
 
 def _add_line_rows(
@@ -372,33 +392,22 @@ def pages_neighbour_features(first: np.ndarray, p: np.ndarray, sizes: Sequence[i
                              ) -> np.ndarray:
     """`neighbour_features` of several pages whose rows follow one another (`sizes`: each
     page's line count); each page's rows are exactly its `neighbour_features`."""
-    total = len(p)
-    rows = np.empty((total, len(SECOND_PASS_NAMES)), dtype=np.float32)
+    rows = np.empty((len(p), len(SECOND_PASS_NAMES)), dtype=np.float32)
     rows[:, :len(FEATURE_NAMES)] = first
-    if total == 0:
-        return rows
-    out = rows[:, len(FEATURE_NAMES):]
     words = first[:, 0]
     weighted = p * np.maximum(words, 1.0)
     word_list, p_list, weighted_list = words.tolist(), p.tolist(), weighted.tolist()
-    small_columns: list[list[float]] = [[] for _ in NEIGHBOUR_FEATURES]
-    small_rows: list[range] = []
-    start = 0
-    for n in sizes:
-        end = start + n
-        if end == start:
-            continue
+
+    def python_columns(_page: int, start: int, end: int) -> list[list[float]] | None:
         page_words = word_list[start:end]
-        if n <= SMALL_PAGE_LINES and sum(page_words) < _EXACT_FLOAT32_INTEGERS:
-            columns = _neighbour_columns(page_words, p_list[start:end], weighted_list[start:end])
-            for column, values in zip(small_columns, columns, strict=True):
-                column += values
-            small_rows.append(range(start, end))
-        else:
-            out[start:end] = _neighbour_block(words[start:end], p[start:end])
-        start = end
-    if small_rows:
-        _put_rows(out, small_rows, total, 0, np.array(small_columns, dtype=np.float32).T)
+        if end - start > SMALL_PAGE_LINES or sum(page_words) >= _EXACT_FLOAT32_INTEGERS:
+            return None
+        return _neighbour_columns(page_words, p_list[start:end], weighted_list[start:end])
+
+    def numpy_block(_page: int, start: int, end: int) -> np.ndarray:
+        return _neighbour_block(words[start:end], p[start:end])
+
+    _fill_by_page(rows[:, len(FEATURE_NAMES):], sizes, python_columns, numpy_block)
     return rows
 
 
